@@ -1,0 +1,29 @@
+/**
+ * A compiled route: the definition it came from, its filter instances in order, its compiled
+ * backend. Predicates are held by the matcher, which decides how each one is evaluated.
+ */
+import type { RouteDefinition } from '../eskip/definition.js';
+import type { Backend } from '../backend/backend.js';
+import type { Filter } from '../spec.js';
+
+export interface Route {
+  readonly id: string;
+  readonly definition: RouteDefinition;
+  /** Filter instances in definition order; responses run them in reverse. */
+  readonly filters: readonly Filter[];
+  readonly backend: Backend;
+}
+
+/** A route that could not be built, with the reason shown at /routes?invalid and in metrics. */
+export interface InvalidRoute {
+  readonly id: string;
+  readonly code: string;
+  readonly reason: string;
+  /** Where the definition came from (file name, `namespace/ingress`), when known. */
+  readonly source?: string;
+}
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly params: Readonly<Record<string, string>>;
+}
