@@ -1,0 +1,40 @@
+/**
+ * The built-in filters, in one explicit list. The route table builder registers these first;
+ * a plugin registering the same name replaces the built-in.
+ */
+import type { FilterSpec } from '../src/spec.js';
+import { appendRequestHeader } from './header/append-request-header.js';
+import { appendResponseHeader } from './header/append-response-header.js';
+import { dropRequestHeader } from './header/drop-request-header.js';
+import { dropResponseHeader } from './header/drop-response-header.js';
+import { setRequestHeader } from './header/set-request-header.js';
+import { setResponseHeader } from './header/set-response-header.js';
+import { preserveHost } from './host/preserve-host.js';
+import { annotate } from './misc/annotate.js';
+import { comment } from './misc/comment.js';
+import { modPath } from './path/mod-path.js';
+import { setPath } from './path/set-path.js';
+import { inlineContent } from './status/inline-content.js';
+import { redirectTo } from './status/redirect-to.js';
+import { status } from './status/status.js';
+import { backendTimeout } from './timeout/backend-timeout.js';
+
+export function builtinFilters(): FilterSpec[] {
+  return [
+    setRequestHeader,
+    appendRequestHeader,
+    dropRequestHeader,
+    setResponseHeader,
+    appendResponseHeader,
+    dropResponseHeader,
+    modPath,
+    setPath,
+    status,
+    redirectTo,
+    inlineContent,
+    preserveHost,
+    backendTimeout,
+    comment,
+    annotate,
+  ];
+}

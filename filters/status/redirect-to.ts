@@ -1,0 +1,57 @@
+/**
+ * redirectTo(302, "location"?): answers the request with a redirect; the backend is not called.
+ * The location may be absolute or partial; whatever it leaves out (scheme, host, path, query)
+ * comes from the request, and with no location the request's own URL is used.
+ */
+import { invalidArgs } from '../../src/errors.js';
+import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
+import { expectCount, integerArg, stringArg } from '../args.js';
+import { isValidHeaderValue } from '../header/header-syntax.js';
+import { RedirectTo } from '../names.js';
+import { buildLocation, parseLocation, type LocationParts } from './location.js';
+
+const noLocation: LocationParts = { scheme: '', host: '', path: '', query: '', fragment: '' };
+
+class RedirectToFilter implements Filter {
+  constructor(
+    private readonly code: number,
+    private readonly target: LocationParts,
+  ) {}
+
+  // hot path: one string build and one small reply object.
+  request(ctx: FilterContext): void {
+    const req = ctx.request;
+    const location = buildLocation(this.target, {
+      scheme: requestScheme(req.headers['x-forwarded-proto']),
+      host: req.host,
+      rawPath: req.rawPath,
+      rawQuery: req.rawQuery,
+    });
+    ctx.serve({ status: this.code, headers: { location, 'content-length': '0' } });
+  }
+}
+
+/**
+ * The scheme the client used, as far as it is known here: the proxy in front of us tells it in
+ * X-Forwarded-Proto; without it the listener is plain HTTP.
+ */
+function requestScheme(forwarded: string | string[] | undefined): string {
+  const value = typeof forwarded === 'string' ? forwarded : forwarded?.[0];
+  // `https, http` when several proxies added one: the first is the client's.
+  return value !== undefined && value.slice(0, 5).toLowerCase() === 'https' ? 'https' : 'http';
+}
+
+export const redirectTo: FilterSpec = {
+  name: RedirectTo,
+  create(args: readonly Arg[]): Filter {
+    expectCount(RedirectTo, args, 1, 2);
+    const code = integerArg(RedirectTo, args, 0, 'the status code', 300, 399);
+    if (args.length === 1) return new RedirectToFilter(code, noLocation);
+    const location = stringArg(RedirectTo, args, 1, 'the location');
+    if (!isValidHeaderValue(location)) throw invalidArgs(RedirectTo, 'the location holds a control character');
+    if (location.includes(' ')) throw invalidArgs(RedirectTo, 'the location holds a space');
+    const target = parseLocation(location);
+    if (typeof target === 'string') throw invalidArgs(RedirectTo, `${JSON.stringify(location)}: ${target}`);
+    return new RedirectToFilter(code, target);
+  },
+};
