@@ -1,0 +1,151 @@
+/**
+ * Publishes the router's address in status.loadBalancer.ingress of the Ingresses it serves
+ * (--publish-status-address). Only Ingresses handed in are touched, so another class's
+ * Ingress is never written; a write happens only when the cached status differs. Failures
+ * are logged and left for the next call to retry; they never reach the caller.
+ */
+
+import { isIP } from 'node:net';
+import type { KubeApiClient } from './client/api-client.js';
+import { describeError, stderrKubeLogger } from './client/logger.js';
+import type { KubeLogger } from './client/logger.js';
+import type { KubeObject } from './cache.js';
+import { objectKey } from './cache.js';
+import { objectPath, RESOURCES } from './watch/resources.js';
+
+export interface LoadBalancerIngress {
+  readonly ip?: string;
+  readonly hostname?: string;
+}
+
+interface WithStatus extends KubeObject {
+  readonly status?: { readonly loadBalancer?: { readonly ingress?: readonly (LoadBalancerIngress & { readonly ports?: unknown })[] | null } | null } | null;
+}
+
+export interface StatusUpdateResult {
+  /** namespace/name of Ingresses patched. */
+  readonly written: readonly string[];
+  /** namespace/name of Ingresses that already carried the address. */
+  readonly unchanged: readonly string[];
+  /** namespace/name of Ingresses whose patch failed; retried on the next call. */
+  readonly failed: readonly string[];
+}
+
+export interface IngressStatusWriterOptions {
+  readonly client: KubeApiClient;
+  /** IP addresses or hostnames to publish, in order. */
+  readonly addresses: string | readonly string[];
+  readonly logger?: KubeLogger;
+  /** Patches in flight at once. */
+  readonly concurrency?: number;
+}
+
+/** [{ip}] for an IP address, [{hostname}] otherwise, for each address. */
+export function loadBalancerIngressFor(addresses: string | readonly string[]): LoadBalancerIngress[] {
+  const list = typeof addresses === 'string' ? [addresses] : addresses;
+  return list
+    .map((a) => a.trim())
+    .filter((a) => a.length > 0)
+    .map((a) => (isIP(a) ? { ip: a } : { hostname: a }));
+}
+
+function sameStatus(ingress: WithStatus, desired: readonly LoadBalancerIngress[]): boolean {
+  const current = ingress.status?.loadBalancer?.ingress ?? [];
+  if (current.length !== desired.length) return false;
+  return current.every((entry, i) => {
+    const want = desired[i];
+    return (
+      want !== undefined &&
+      (entry.ip ?? undefined) === want.ip &&
+      (entry.hostname ?? undefined) === want.hostname &&
+      (entry.ports === undefined || entry.ports === null || (Array.isArray(entry.ports) && entry.ports.length === 0))
+    );
+  });
+}
+
+export class IngressStatusWriter {
+  private readonly client: KubeApiClient;
+  private readonly desired: readonly LoadBalancerIngress[];
+  private readonly desiredJson: string;
+  private readonly logger: KubeLogger;
+  private readonly concurrency: number;
+  /**
+   * What we wrote, by namespace/name: the resourceVersion the cache held when we wrote it.
+   * Until the watch delivers our own write, the cache still shows the old status; this
+   * keeps us from writing the same value again meanwhile.
+   */
+  private readonly written = new Map<string, { readonly baseVersion: string | undefined; readonly value: string }>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: IngressStatusWriterOptions) {
+    this.client = options.client;
+    this.desired = loadBalancerIngressFor(options.addresses);
+    this.desiredJson = JSON.stringify(this.desired);
+    this.logger = options.logger ?? stderrKubeLogger;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+  }
+
+  /**
+   * Brings the status of the given Ingresses (the served ones, as cached by the watch) to the
+   * published address. Calls run one after another; never rejects.
+   */
+  update(ingresses: readonly KubeObject[]): Promise<StatusUpdateResult> {
+    const run = this.queue.then(() => this.apply(ingresses));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(ingresses: readonly KubeObject[]): Promise<StatusUpdateResult> {
+    const written: string[] = [];
+    const unchanged: string[] = [];
+    const failed: string[] = [];
+    const todo: WithStatus[] = [];
+    for (const ingress of ingresses as readonly WithStatus[]) {
+      const key = objectKey(ingress);
+      if (!ingress.metadata.namespace) continue;
+      const memo = this.written.get(key);
+      if (sameStatus(ingress, this.desired)) {
+        unchanged.push(key);
+        continue;
+      }
+      if (memo && memo.value === this.desiredJson && memo.baseVersion === ingress.metadata.resourceVersion) {
+        unchanged.push(key);
+        continue;
+      }
+      todo.push(ingress);
+    }
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let ingress = todo[next++]; ingress !== undefined; ingress = todo[next++]) {
+        const key = objectKey(ingress);
+        try {
+          await this.patch(ingress);
+          this.written.set(key, { baseVersion: ingress.metadata.resourceVersion, value: this.desiredJson });
+          written.push(key);
+        } catch (err) {
+          this.written.delete(key);
+          failed.push(key);
+          this.logger.warn('ingress status update failed', { ingress: key, error: describeError(err) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, todo.length) }, worker));
+    return { written, unchanged, failed };
+  }
+
+  private async patch(ingress: WithStatus): Promise<void> {
+    const path = objectPath(RESOURCES.ingresses, ingress.metadata.namespace, ingress.metadata.name, 'status');
+    // A merge patch replaces the whole list, which is what we want: the address is ours.
+    await this.client.patchJson(path, { status: { loadBalancer: { ingress: this.desired } } }, 'application/merge-patch+json');
+  }
+}
+
+/** One-shot form for callers without a long-lived writer; it cannot skip in-flight duplicates. */
+export function updateIngressStatus(
+  client: KubeApiClient,
+  ingresses: readonly KubeObject[],
+  addresses: string | readonly string[],
+  logger?: KubeLogger,
+): Promise<StatusUpdateResult> {
+  return new IngressStatusWriter({ client, addresses, ...(logger ? { logger } : {}) }).update(ingresses);
+}
