@@ -1,0 +1,18 @@
+/**
+ * The upstream HTTP client: one undici Agent for the process, a keep-alive pool per endpoint
+ * origin with a cap on connections.
+ */
+import { Agent } from 'undici';
+import type { ProxyOptions } from '../proxy/options.js';
+
+export function createUpstreamAgent(options: ProxyOptions): Agent {
+  return new Agent({
+    connections: options.maxConnectionsPerEndpoint,
+    connectTimeout: options.connectTimeoutMs,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyIdleTimeoutMs,
+    keepAliveTimeout: options.upstreamKeepAliveMs,
+    keepAliveMaxTimeout: Math.max(options.upstreamKeepAliveMs, 600_000),
+    pipelining: 1,
+  });
+}

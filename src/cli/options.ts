@@ -1,0 +1,185 @@
+/**
+ * The command line: GNU-style options (`--name value`, `--name=value`, repeatable where noted),
+ * each mirrored by a SKIFF_* environment variable. Parsed and validated once at start-up; a bad
+ * value stops the process with a message naming the option.
+ */
+import { parseGoDuration } from '../../filters/timeout/duration.js';
+import { ErrorCode, SkiffError } from '../errors.js';
+
+export interface CliOptions {
+  address: HostPort;
+  supportAddress: HostPort | null;
+  routesFiles: string[];
+  ingressDir: string | null;
+  kubernetes: boolean;
+  kubeconfig: string | null;
+  ingressClasses: string[];
+  /** Extra listeners bound to their own classes: `name=host:port=class1,class2`. */
+  listeners: { name: string; address: HostPort; classes: string[] }[];
+  publishStatusAddress: string | null;
+  xff: 'append' | 'keep';
+  preserveHost: boolean;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnectionsPerEndpoint: number;
+  drainDelayMs: number;
+  shutdownDeadlineMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  help: boolean;
+  version: boolean;
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+interface OptionSpec {
+  readonly name: string;
+  readonly arg: string | null;
+  readonly repeat?: boolean;
+  readonly help: string;
+}
+
+const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
+const defaultHost = inCluster ? '0.0.0.0' : '127.0.0.1';
+
+export const optionSpecs: readonly OptionSpec[] = [
+  { name: 'address', arg: 'HOST:PORT', help: `proxy listener (default ${defaultHost}:9090)` },
+  { name: 'support-address', arg: 'HOST:PORT', help: `support listener for /metrics, /routes, /healthz, /readyz (default ${defaultHost}:9911; "off" disables)` },
+  { name: 'routes-file', arg: 'FILE', repeat: true, help: 'eskip routes file, reloaded on change (repeatable)' },
+  { name: 'ingress-dir', arg: 'DIR', help: 'Kubernetes YAML manifests read as if from the API, reloaded on change' },
+  { name: 'kubernetes', arg: null, help: 'read Ingresses from the Kubernetes API (in-cluster, or --kubeconfig / KUBECONFIG)' },
+  { name: 'kubeconfig', arg: 'FILE', help: 'kubeconfig file for --kubernetes outside a cluster' },
+  { name: 'ingress-class', arg: 'NAME', repeat: true, help: 'ingress class served by --address (repeatable; default skiff)' },
+  { name: 'listener', arg: 'NAME=HOST:PORT=CLASS[,CLASS]', repeat: true, help: 'another proxy listener serving only the given ingress classes (repeatable)' },
+  { name: 'publish-status-address', arg: 'IP|HOSTNAME', help: 'written to status.loadBalancer of served Ingresses' },
+  { name: 'xff', arg: 'append|keep', help: 'X-Forwarded-For: append the peer to the incoming chain (default) or keep it as is' },
+  { name: 'preserve-host', arg: 'true|false', help: "send the client's Host upstream (default true) or the backend address" },
+  { name: 'connect-timeout', arg: 'DURATION', help: 'upstream dial timeout (default 10s)' },
+  { name: 'response-header-timeout', arg: 'DURATION', help: 'time to wait for upstream response headers (default 60s)' },
+  { name: 'backend-idle-timeout', arg: 'DURATION', help: 'longest pause between upstream body chunks (default 60s)' },
+  { name: 'keepalive-timeout', arg: 'DURATION', help: 'downstream keep-alive; keep above the load balancer idle timeout (default 65s)' },
+  { name: 'max-connections-per-endpoint', arg: 'N', help: 'cap on upstream connections per endpoint (default 128)' },
+  { name: 'drain-delay', arg: 'DURATION', help: 'after SIGTERM, keep serving this long with /readyz 503 (default 0s; 45s behind an ALB)' },
+  { name: 'shutdown-deadline', arg: 'DURATION', help: 'after the drain delay, time for in-flight requests before connections are cut (default 30s)' },
+  { name: 'log-level', arg: 'LEVEL', help: 'debug, info, warn or error (default info)' },
+  { name: 'help', arg: null, help: 'show this help' },
+  { name: 'version', arg: null, help: 'print the version' },
+];
+
+export function usage(): string {
+  const lines = ['Usage: skiff [options]', '', 'Options (each also read from SKIFF_<NAME>, e.g. SKIFF_ROUTES_FILE):'];
+  for (const o of optionSpecs) {
+    const left = `  --${o.name}${o.arg === null ? '' : ' ' + o.arg}`;
+    lines.push(left.padEnd(44) + o.help);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function fail(message: string): never {
+  throw new SkiffError(ErrorCode.InvalidOption, message);
+}
+
+/** Reads argv first, then SKIFF_* variables for options argv did not give. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const seen = new Map<string, string[]>();
+  const byName = new Map(optionSpecs.map((o) => [o.name, o]));
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!token.startsWith('--')) fail(`unexpected argument "${token}" (options start with --)`);
+    const eq = token.indexOf('=');
+    const name = token.slice(2, eq === -1 ? undefined : eq);
+    const spec = byName.get(name);
+    if (spec === undefined) fail(`unknown option --${name} (see --help)`);
+    let value: string;
+    if (spec.arg === null) {
+      value = eq === -1 ? 'true' : token.slice(eq + 1);
+    } else if (eq !== -1) {
+      value = token.slice(eq + 1);
+    } else {
+      const next = argv[++i];
+      if (next === undefined) fail(`--${name} needs a value (${spec.arg})`);
+      value = next;
+    }
+    const list = seen.get(name) ?? [];
+    if (list.length > 0 && spec.repeat !== true) fail(`--${name} given twice`);
+    list.push(value);
+    seen.set(name, list);
+  }
+  for (const spec of optionSpecs) {
+    if (seen.has(spec.name)) continue;
+    const v = env[`SKIFF_${spec.name.toUpperCase().replaceAll('-', '_')}`];
+    if (v !== undefined && v !== '') seen.set(spec.name, spec.repeat === true ? v.split(',').map((s) => s.trim()) : [v]);
+  }
+  const one = (name: string): string | undefined => seen.get(name)?.[0];
+  const many = (name: string): string[] => seen.get(name) ?? [];
+  const support = one('support-address');
+
+  return {
+    address: hostPort('address', one('address') ?? `${defaultHost}:9090`),
+    supportAddress: support === 'off' ? null : hostPort('support-address', support ?? `${defaultHost}:9911`),
+    routesFiles: many('routes-file'),
+    ingressDir: one('ingress-dir') ?? null,
+    kubernetes: bool('kubernetes', one('kubernetes') ?? 'false'),
+    kubeconfig: one('kubeconfig') ?? null,
+    ingressClasses: many('ingress-class').length > 0 ? many('ingress-class') : ['skiff'],
+    listeners: many('listener').map(listenerSpec),
+    publishStatusAddress: one('publish-status-address') ?? null,
+    xff: oneOf('xff', one('xff') ?? 'append', ['append', 'keep'] as const),
+    preserveHost: bool('preserve-host', one('preserve-host') ?? 'true'),
+    connectTimeoutMs: duration('connect-timeout', one('connect-timeout') ?? '10s'),
+    headersTimeoutMs: duration('response-header-timeout', one('response-header-timeout') ?? '60s'),
+    bodyIdleTimeoutMs: duration('backend-idle-timeout', one('backend-idle-timeout') ?? '60s'),
+    keepAliveTimeoutMs: duration('keepalive-timeout', one('keepalive-timeout') ?? '65s'),
+    maxConnectionsPerEndpoint: positiveInt('max-connections-per-endpoint', one('max-connections-per-endpoint') ?? '128'),
+    drainDelayMs: duration('drain-delay', one('drain-delay') ?? '0s'),
+    shutdownDeadlineMs: duration('shutdown-deadline', one('shutdown-deadline') ?? '30s'),
+    logLevel: oneOf('log-level', one('log-level') ?? 'info', ['debug', 'info', 'warn', 'error'] as const),
+    help: bool('help', one('help') ?? 'false'),
+    version: bool('version', one('version') ?? 'false'),
+  };
+}
+
+export function hostPort(option: string, text: string): HostPort {
+  const colon = text.lastIndexOf(':');
+  if (colon === -1) fail(`--${option} "${text}": expected HOST:PORT`);
+  let host = text.slice(0, colon);
+  const port = Number(text.slice(colon + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--${option} "${text}": port must be 0-65535`);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
+
+function listenerSpec(text: string): { name: string; address: HostPort; classes: string[] } {
+  const parts = text.split('=');
+  if (parts.length !== 3 || parts[0] === '' || parts[2] === '') {
+    fail(`--listener "${text}": expected NAME=HOST:PORT=CLASS[,CLASS]`);
+  }
+  return { name: parts[0]!, address: hostPort('listener', parts[1]!), classes: parts[2]!.split(',').map((c) => c.trim()) };
+}
+
+function bool(option: string, text: string): boolean {
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  fail(`--${option} "${text}": expected true or false`);
+}
+
+function oneOf<T extends string>(option: string, text: string, values: readonly T[]): T {
+  if ((values as readonly string[]).includes(text)) return text as T;
+  fail(`--${option} "${text}": expected one of ${values.join(', ')}`);
+}
+
+function duration(option: string, text: string): number {
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms < 0) fail(`--${option} "${text}": expected a duration like 500ms, 10s or 1m30s`);
+  return ms;
+}
+
+function positiveInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) fail(`--${option} "${text}": expected a positive whole number`);
+  return n;
+}

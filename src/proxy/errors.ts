@@ -1,0 +1,63 @@
+/**
+ * How request-time failures become local replies, the way Skipper maps them: a backend that
+ * cannot be dialled → 502, a timeout → 504, any other network failure → 503. Each failure also
+ * gets a stable reason code for metrics and logs.
+ */
+
+export interface FailureMapping {
+  readonly status: number;
+  /** Short, stable label: dial, timeout, reset, network, header, … */
+  readonly reason: string;
+}
+
+const dialCodes = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'SKIFF_BACKEND_TIMEOUT', 'ETIMEDOUT']);
+
+export function errorCode(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause !== undefined && cause !== err) return errorCode(cause);
+  }
+  return 'UNKNOWN';
+}
+
+export function mapUpstreamError(err: unknown): FailureMapping {
+  const code = errorCode(err);
+  if (dialCodes.has(code)) return { status: 502, reason: 'dial' };
+  if (timeoutCodes.has(code)) return { status: 504, reason: 'timeout' };
+  if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_CHAR' || code === 'UND_ERR_NOT_SUPPORTED') {
+    return { status: 502, reason: 'request' };
+  }
+  if (code === 'HPE_HEADER_OVERFLOW' || code === 'UND_ERR_HEADERS_OVERFLOW' || code.startsWith('HPE_')) {
+    return { status: 502, reason: 'response' };
+  }
+  return { status: 503, reason: 'network' };
+}
+
+/** A dial failure means nothing reached the backend: safe to retry a request without a body. */
+export function isDialError(err: unknown): boolean {
+  return dialCodes.has(errorCode(err));
+}
+
+export class BackendTimeoutError extends Error {
+  readonly code = 'SKIFF_BACKEND_TIMEOUT';
+
+  constructor(ms: number) {
+    super(`backend did not answer within ${ms} ms`);
+  }
+}
+
+export class NoEndpointError extends Error {
+  readonly code = 'SKIFF_NO_ENDPOINT';
+}

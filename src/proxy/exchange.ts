@@ -1,0 +1,386 @@
+/**
+ * One proxied HTTP request, from route match to the last byte sent downstream: request filters,
+ * backend choice, the undici call streamed both ways, response filters, error replies, and the
+ * record handed to metrics and logs.
+ *
+ * It is its own undici dispatch handler. undici 7's Client speaks the onConnect/onHeaders/
+ * onData/onComplete/onError interface natively (the newer controller interface is wrapped per
+ * request), and raw header buffers let us copy response headers without building an object.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { LocalReply, OutgoingRequest, RequestView, ResponseState } from '../spec.js';
+import type { Route } from '../routing/route.js';
+import type { Endpoint } from '../backend/backend.js';
+import type { ProxyRuntime } from './runtime.js';
+import type { ExchangeRecord } from './observer.js';
+import { RequestContext } from './context.js';
+import { inFlight } from '../backend/in-flight.js';
+import { parseEndpoint } from '../backend/endpoint.js';
+import { connectionTokens, isHopByHop } from './hop-by-hop.js';
+import { BackendTimeoutError, isDialError, mapUpstreamError } from './errors.js';
+import { writeErrorReply, writeLocalReply } from './local-reply.js';
+import { IncomingRequestView } from './request-view.js';
+
+const kExchange = Symbol('skiff.exchange');
+
+type DownstreamResponse = ServerResponse & { [kExchange]?: Exchange };
+
+/** One shared listener instead of a closure per request. */
+function onDownstreamClose(this: DownstreamResponse): void {
+  this[kExchange]?.downstreamClosed();
+}
+
+export class Exchange extends RequestContext implements ExchangeRecord, Dispatcher.DispatchHandler {
+  readonly req: IncomingMessage;
+  readonly res: DownstreamResponse;
+  readonly startNs: bigint;
+  endNs = 0n;
+  upstreamStartNs = 0n;
+  upstreamEndNs = 0n;
+  endpoint: Endpoint | null = null;
+  status = 0;
+  bytes = 0;
+  failure = '';
+  observerData: unknown = undefined;
+  private readonly rt: ProxyRuntime;
+  private abortUpstream: ((err: Error) => void) | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private retried = false;
+  private timer: NodeJS.Timeout | null = null;
+  private pendingAbort: Error | null = null;
+
+  constructor(
+    rt: ProxyRuntime,
+    req: IncomingMessage,
+    res: ServerResponse,
+    view: RequestView,
+    route: Route,
+    params: Readonly<Record<string, string>> | null,
+    outgoing: OutgoingRequest,
+    startNs: bigint,
+  ) {
+    super(view, route, params, outgoing);
+    this.rt = rt;
+    this.req = req;
+    this.res = res;
+    this.startNs = startNs;
+    this.res[kExchange] = this;
+    res.once('close', onDownstreamClose);
+  }
+
+  get view(): RequestView {
+    return this.request;
+  }
+
+  get filterState(): ReadonlyMap<string, unknown> | undefined {
+    return this.hasState ? this.state : undefined;
+  }
+
+  start(): void {
+    this.rt.observer.started?.(this);
+    this.runRequestFilters(0);
+  }
+
+  // --- request phase outcomes ------------------------------------------------------------
+
+  protected answerLocally(reply: LocalReply): void {
+    this.respondLocally({
+      status: reply.status,
+      headers: reply.headers === undefined ? {} : { ...reply.headers },
+      body: reply.body,
+    });
+  }
+
+  protected filterFailed(err: unknown): void {
+    if (this.done) return;
+    this.rt.log.error('filter failed', { route: this.route.id, error: String(err) });
+    this.fail(500, 'filter');
+  }
+
+  protected requestFiltersDone(): void {
+    if (this.done) return;
+    const backend = this.route.backend;
+    switch (backend.type) {
+      case 'network':
+        this.dispatch(backend.endpoint);
+        return;
+      case 'lb':
+        this.dispatch(backend.balancer.pick(this.request, this.hashKey(), undefined));
+        return;
+      case 'shunt':
+        this.respondLocally({ status: 404, headers: {}, body: undefined });
+        return;
+      case 'loopback':
+        this.loopback();
+        return;
+      case 'dynamic':
+        this.dispatchDynamic();
+        return;
+    }
+  }
+
+  private hashKey(): string | undefined {
+    if (!this.hasState) return undefined;
+    const key = this.state.get('consistentHashKey');
+    return typeof key === 'string' ? key : undefined;
+  }
+
+  private loopback(): void {
+    if (++this.loopbacks > this.rt.options.maxLoopbacks) {
+      this.rt.log.warn('too many loopbacks', { route: this.route.id });
+      this.fail(500, 'loopback');
+      return;
+    }
+    const o = this.outgoing;
+    const host = typeof o.headers.host === 'string' ? o.headers.host : this.request.host;
+    const view = new IncomingRequestView({
+      method: o.method,
+      host,
+      rawPath: o.path,
+      rawQuery: o.query,
+      headers: o.headers,
+      remoteAddress: this.request.remoteAddress,
+      clientIp: this.request.clientIp,
+    });
+    const match = this.rt.router.current.lookup(view);
+    if (match === null) {
+      this.request = view;
+      this.fail(this.rt.options.defaultStatus, 'no_route');
+      return;
+    }
+    this.enterRoute(view, match.route, match.params);
+  }
+
+  private dispatchDynamic(): void {
+    const url = this.outgoing.backendUrl;
+    if (url === undefined) {
+      this.fail(502, 'dynamic');
+      return;
+    }
+    let endpoint: Endpoint;
+    try {
+      endpoint = parseEndpoint(url);
+    } catch {
+      this.fail(502, 'dynamic');
+      return;
+    }
+    this.dispatch(endpoint);
+  }
+
+  // --- the upstream call -------------------------------------------------------------------
+
+  private dispatch(endpoint: Endpoint): void {
+    if (this.done) return;
+    const o = this.outgoing;
+    const headers = o.headers;
+    if (!o.preserveHost && headers.host === this.originalHost) headers.host = endpoint.authority;
+    this.endpoint = endpoint;
+    inFlight.inc(endpoint);
+    if (this.upstreamStartNs === 0n) {
+      this.upstreamStartNs = process.hrtime.bigint();
+      this.rt.observer.upstreamStarting?.(this, headers);
+      if (o.timeoutMs !== undefined) this.timer = setTimeout(onBackendTimeout, o.timeoutMs, this);
+    }
+    const req = this.req;
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    this.rt.agent.dispatch(
+      {
+        origin: endpoint.origin,
+        path: o.query === '' ? o.path : `${o.path}?${o.query}`,
+        method: o.method,
+        headers,
+        body: hasBody ? req : null,
+        headersTimeout: this.rt.options.headersTimeoutMs,
+        bodyTimeout: this.rt.options.bodyIdleTimeoutMs,
+      },
+      this,
+    );
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort as (err: Error) => void;
+    if (this.pendingAbort !== null) abort(this.pendingAbort);
+  }
+
+  /** hot path: copies the backend's headers minus hop-by-hop fields, straight into writeHead. */
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx: Node already answered Expect downstream
+    if (this.done) return false;
+    this.resumeUpstream = resume;
+    const res = this.res;
+    const flat: string[] = [];
+    let named: Set<string> | null = null;
+    let hasServer = false;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toString('latin1');
+      const lower = name.toLowerCase();
+      if (lower === 'connection') {
+        named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
+        continue;
+      }
+      if (isHopByHop(lower)) continue;
+      if (lower === 'server') hasServer = true;
+      flat.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    if (named !== null) {
+      for (let i = flat.length - 2; i >= 0; i -= 2) if (named.has(flat[i]!.toLowerCase())) flat.splice(i, 2);
+    }
+    if (!hasServer) flat.push('server', this.rt.options.serverName);
+    if (this.rt.draining()) flat.push('connection', 'close');
+    this.status = statusCode;
+    if (this.responseChain === null) {
+      res.writeHead(statusCode, flat);
+      return true;
+    }
+    const response: ResponseState = { status: statusCode, headers: toRecord(flat), body: undefined };
+    const pending = this.runResponseFilters(response);
+    if (pending === undefined) {
+      this.writeFilteredHead(response);
+      return true;
+    }
+    pending.then(
+      () => {
+        if (this.done) return;
+        this.writeFilteredHead(response);
+        resume();
+      },
+      (err: unknown) => this.abortWith(err),
+    );
+    return false;
+  }
+
+  private writeFilteredHead(response: ResponseState): void {
+    this.status = response.status;
+    this.res.writeHead(response.status, response.headers);
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', this.resumeUpstream!);
+    return false;
+  }
+
+  onComplete(): void {
+    this.upstreamDone();
+    this.res.end();
+  }
+
+  onError(err: Error): void {
+    this.upstreamDone();
+    if (this.done) return;
+    const endpoint = this.endpoint;
+    if (!this.retried && !this.res.headersSent && isDialError(err) && this.canRetry()) {
+      this.retried = true;
+      const backend = this.route.backend;
+      const next = backend.type === 'lb' ? backend.balancer.pick(this.request, this.hashKey(), endpoint ?? undefined) : endpoint!;
+      this.rt.log.debug('retrying after dial error', { route: this.route.id, endpoint: endpoint?.origin });
+      this.abortUpstream = null;
+      this.dispatch(next);
+      return;
+    }
+    const mapped = mapUpstreamError(err);
+    this.rt.log.warn('backend request failed', {
+      route: this.route.id,
+      endpoint: endpoint?.origin,
+      code: (err as { code?: string }).code,
+      error: err.message,
+    });
+    if (this.res.headersSent) {
+      // The status line is gone: the only honest signal left is a truncated response.
+      this.failure = mapped.reason;
+      this.res.destroy(err);
+      return;
+    }
+    this.fail(mapped.status, mapped.reason);
+  }
+
+  private canRetry(): boolean {
+    const h = this.req.headers;
+    return h['transfer-encoding'] === undefined && (h['content-length'] ?? '0') === '0';
+  }
+
+  private upstreamDone(): void {
+    if (this.endpoint !== null) inFlight.dec(this.endpoint);
+    this.upstreamEndNs = process.hrtime.bigint();
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  backendTimedOut(): void {
+    this.timer = null;
+    this.abortWith(new BackendTimeoutError(this.outgoing.timeoutMs ?? 0));
+  }
+
+  private abortWith(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.abortUpstream !== null) this.abortUpstream(error);
+    else this.pendingAbort = error;
+  }
+
+  // --- downstream side ---------------------------------------------------------------------
+
+  /** Local replies (shunt, serve(), errors) still pass through the response filters. */
+  private respondLocally(response: ResponseState): void {
+    if (this.done) return;
+    const pending = this.runResponseFilters(response);
+    if (pending === undefined) this.writeLocal(response);
+    else pending.then(() => this.writeLocal(response), (err: unknown) => this.filterFailedLate(err));
+  }
+
+  private writeLocal(response: ResponseState): void {
+    if (this.done) return;
+    this.status = response.status;
+    if (this.rt.draining()) response.headers.connection = 'close';
+    writeLocalReply(this.res, response.status, response.headers, response.body, this.rt.options.serverName);
+    this.bytes += response.body === undefined ? 0 : Buffer.byteLength(response.body);
+  }
+
+  private filterFailedLate(err: unknown): void {
+    this.rt.log.error('response filter failed', { route: this.route.id, error: String(err) });
+    this.fail(500, 'filter');
+  }
+
+  /** An error reply from skiff itself. */
+  private fail(status: number, reason: string): void {
+    if (this.done) return;
+    this.failure = reason;
+    this.status = status;
+    writeErrorReply(this.res, status, this.rt.options.serverName, this.rt.draining());
+  }
+
+  /** Called once when the downstream response is finished or the client went away. */
+  downstreamClosed(): void {
+    if (this.done) return;
+    this.done = true;
+    this.endNs = process.hrtime.bigint();
+    if (!this.res.writableFinished) {
+      // The client left before the response was complete.
+      if (this.status === 0 || !this.res.headersSent) this.status = 499;
+      if (this.failure === '') this.failure = 'client_gone';
+      this.abortWith(new Error('client closed the connection'));
+    }
+    this.res[kExchange] = undefined;
+    this.rt.observer.finished?.(this);
+  }
+}
+
+function onBackendTimeout(ex: Exchange): void {
+  ex.backendTimedOut();
+}
+
+function toRecord(flat: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    const value = flat[i + 1]!;
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * The support listener: the operator's port, apart from traffic. `/healthz` (liveness),
+ * `/readyz` (200 once the first table is live, 503 while draining), `/routes` (the live table
+ * as eskip, JSON on `Accept: application/json`, `?invalid` for the routes set aside) and
+ * `/metrics` when a metrics handler is given.
+ */
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteTable } from '../routing/table.js';
+import type { InvalidRoute } from '../routing/route.js';
+import { printRoute, printRoutes } from '../eskip/printer.js';
+
+export interface SupportState {
+  ready(): boolean;
+  draining(): boolean;
+  /** Tables by listener name; the first one is the default for /routes. */
+  tables(): ReadonlyMap<string, RouteTable>;
+  /** Everything set aside for a listener: by its sources and by the table build. */
+  invalid(listener: string): readonly InvalidRoute[];
+}
+
+export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createSupportServer(state: SupportState, metrics?: MetricsHandler): http.Server {
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://support');
+    switch (url.pathname) {
+      case '/healthz':
+        return text(res, 200, 'ok\n');
+      case '/readyz':
+        if (state.draining()) return text(res, 503, 'draining\n');
+        return state.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'no route table yet\n');
+      case '/routes':
+        return routes(state, req, res, url);
+      case '/metrics':
+      case '/metrics/':
+        if (metrics !== undefined) return metrics(req, res);
+        return text(res, 404, 'metrics are off\n');
+      default:
+        return text(res, 404, 'not found\n');
+    }
+  });
+}
+
+function routes(state: SupportState, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return text(res, 405, 'method not allowed\n');
+  }
+  const tables = state.tables();
+  const name = url.searchParams.get('listener') ?? tables.keys().next().value;
+  const table = name === undefined ? undefined : tables.get(name);
+  if (table === undefined || name === undefined) return text(res, 404, `no listener ${name ?? ''}\n`);
+  const timestamp = String(Math.floor(table.createdAt.getTime() / 1000));
+  const wanted = url.searchParams.get('timestamp');
+  if (wanted !== null && wanted !== timestamp) return text(res, 400, 'timestamp mismatch\n');
+  const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
+  const limit = Number(url.searchParams.get('limit') ?? 1024) || 1024;
+  const invalid = url.searchParams.has('invalid') && url.searchParams.get('invalid') !== 'false';
+  const json = (req.headers.accept ?? '').includes('application/json');
+  res.setHeader('x-timestamp', timestamp);
+
+  if (invalid) {
+    const all = state.invalid(name);
+    const page = all.slice(offset, offset + limit);
+    res.setHeader('x-count', String(all.length));
+    if (req.method === 'HEAD') return void res.writeHead(200).end();
+    if (json) return send(res, 'application/json', JSON.stringify(page.map((r) => ({ ...r, error: r.reason }))));
+    return send(res, 'text/plain; charset=utf-8', page.map((r) => `// ${r.id}: [${r.code}] ${r.reason}\n`).join(''));
+  }
+
+  const page = table.routes.slice(offset, offset + limit);
+  res.setHeader('x-count', String(table.routes.length));
+  if (req.method === 'HEAD') return void res.writeHead(200).end();
+  if (json) {
+    return send(
+      res,
+      'application/json',
+      JSON.stringify(page.map((r) => ({ ...r.definition, eskip: printRoute(r.definition) }))),
+    );
+  }
+  const pretty = !url.searchParams.has('nopretty');
+  return send(res, 'text/plain; charset=utf-8', printRoutes(page.map((r) => r.definition), { pretty }));
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function send(res: ServerResponse, type: string, body: string): void {
+  res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
