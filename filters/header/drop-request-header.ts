@@ -1,6 +1,6 @@
 /**
- * dropRequestHeader("Name"): removes a header from the outgoing request. Dropping Host removes
- * a Host set by an earlier filter, so that preserveHost decides again.
+ * dropRequestHeader("Name"): removes a header from the outgoing request. Dropping Host leaves
+ * the HTTP client to send the backend's own address.
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { DropRequestHeader } from '../names.js';

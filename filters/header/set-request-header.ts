@@ -1,7 +1,7 @@
 /**
  * setRequestHeader("Name", "value"): sets a header on the outgoing request. The value may hold
  * templates; when one does not resolve, the header is left as it is. Setting Host sets the Host
- * sent upstream (outgoing.headers.host), which wins over preserveHost.
+ * sent upstream (outgoing.headers.host): a Host changed by a filter wins over preserveHost.
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import type { Template } from '../../src/templates/template.js';

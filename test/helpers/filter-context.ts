@@ -69,13 +69,14 @@ export class TestFilterContext implements FilterContext {
 }
 
 /**
- * The client's headers as the outgoing request starts with them. `host` is left out: the
- * outgoing Host is decided by preserveHost unless a filter sets `outgoing.headers.host`.
+ * The client's headers as the outgoing request starts with them, Host included, as the proxy
+ * does: it swaps Host for the backend's address only when preserveHost is off and no filter
+ * changed `outgoing.headers.host`.
  */
 function copyHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === 'host') continue;
+    if (value === undefined) continue;
     out[name] = Array.isArray(value) ? [...value] : value;
   }
   return out;

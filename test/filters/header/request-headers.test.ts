@@ -132,9 +132,10 @@ describe('appendRequestHeader', () => {
 
 describe('dropRequestHeader', () => {
   it.each([
-    ['X-Foo', { 'x-foo': 'a', 'x-bar': 'b' }, { 'x-bar': 'b' }],
-    ['x-foo', { 'x-foo': ['a', 'b'] }, {}],
-    ['X-Missing', { 'x-foo': 'a' }, { 'x-foo': 'a' }],
+    ['X-Foo', { 'x-foo': 'a', 'x-bar': 'b' }, { host: 'example.org', 'x-bar': 'b' }],
+    ['x-foo', { 'x-foo': ['a', 'b'] }, { host: 'example.org' }],
+    ['X-Missing', { 'x-foo': 'a' }, { host: 'example.org', 'x-foo': 'a' }],
+    ['Host', { 'x-foo': 'a' }, { 'x-foo': 'a' }],
   ] as [string, Record<string, string | string[]>, Record<string, string | string[]>][])(
     'drops %s from %j',
     (name, headers, expected) => {
