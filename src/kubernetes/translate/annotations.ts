@@ -1,0 +1,123 @@
+/**
+ * The `zalando.org/*` Ingress annotations, read once per Ingress with Skipper's meaning. A bad
+ * annotation does not fail the Ingress: it is recorded with the part of the Ingress it spoils, and
+ * only the routes that depend on it are set aside.
+ */
+import type { Call, RouteDefinition } from '../../eskip/definition.js';
+import { parseFilters, parsePredicates, parseRoutes } from '../../eskip/parser.js';
+import { ErrorCode } from '../../errors.js';
+import type { ErrorCode as Code } from '../../errors.js';
+import { PATH_MODES } from './types.js';
+import type { PathMode } from './types.js';
+
+export const ANNOTATION_FILTER = 'zalando.org/skipper-filter';
+export const ANNOTATION_PREDICATE = 'zalando.org/skipper-predicate';
+export const ANNOTATION_ROUTES = 'zalando.org/skipper-routes';
+export const ANNOTATION_BACKEND_WEIGHTS = 'zalando.org/backend-weights';
+export const ANNOTATION_LOAD_BALANCER = 'zalando.org/skipper-loadbalancer';
+export const ANNOTATION_BACKEND_PROTOCOL = 'zalando.org/skipper-backend-protocol';
+export const ANNOTATION_PATH_MODE = 'zalando.org/skipper-ingress-path-mode';
+
+/** The algorithms src/backend/balancer.ts implements. */
+export const LOAD_BALANCERS: readonly string[] = ['roundRobin', 'random', 'consistentHash', 'powerOfRandomNChoices'];
+const PROTOCOLS: readonly string[] = ['http', 'https'];
+
+/** Which routes of the Ingress a bad annotation spoils. */
+export type Scope =
+  /** Every route of the Ingress that comes from a rule path or default backend. */
+  | 'routes'
+  /** Routes to a Service (not the local 502 answers). */
+  | 'service-routes'
+  /** Routes whose path group has more than one backend. */
+  | 'weighted-routes'
+  /** Routes of ImplementationSpecific paths. */
+  | 'implementation-specific'
+  /** The routes of the skipper-routes annotation. */
+  | 'custom-routes';
+
+export interface AnnotationProblem {
+  readonly annotation: string;
+  readonly scope: Scope;
+  readonly code: Code;
+  readonly reason: string;
+}
+
+export interface IngressAnnotations {
+  readonly filters: readonly Call[];
+  readonly predicates: readonly Call[];
+  readonly customRoutes: readonly RouteDefinition[];
+  /** Service name → weight, or undefined when the annotation is absent. */
+  readonly weights: ReadonlyMap<string, number> | undefined;
+  readonly algorithm: string | undefined;
+  readonly scheme: string;
+  readonly pathMode: PathMode | undefined;
+  readonly problems: readonly AnnotationProblem[];
+}
+
+export function readAnnotations(annotations: Readonly<Record<string, string>> | undefined): IngressAnnotations {
+  const a = annotations ?? {};
+  const problems: AnnotationProblem[] = [];
+  const problem = (annotation: string, scope: Scope, code: Code, reason: string): void => {
+    problems.push({ annotation, scope, code, reason: `annotation ${annotation}: ${reason}` });
+  };
+
+  const filters = parsed(a[ANNOTATION_FILTER], parseFilters, (msg) => problem(ANNOTATION_FILTER, 'service-routes', ErrorCode.Parse, msg));
+  const predicates = parsed(a[ANNOTATION_PREDICATE], parsePredicates, (msg) => problem(ANNOTATION_PREDICATE, 'routes', ErrorCode.Parse, msg));
+  const customRoutes = parsed(a[ANNOTATION_ROUTES], parseRoutes, (msg) => problem(ANNOTATION_ROUTES, 'custom-routes', ErrorCode.Parse, msg));
+
+  let weights: Map<string, number> | undefined;
+  const rawWeights = a[ANNOTATION_BACKEND_WEIGHTS];
+  if (rawWeights !== undefined && rawWeights.trim() !== '') {
+    const result = parseWeights(rawWeights);
+    if (typeof result === 'string') problem(ANNOTATION_BACKEND_WEIGHTS, 'weighted-routes', ErrorCode.InvalidIngress, result);
+    else weights = result;
+  }
+
+  let algorithm: string | undefined = a[ANNOTATION_LOAD_BALANCER]?.trim() || undefined;
+  if (algorithm !== undefined && !LOAD_BALANCERS.includes(algorithm)) {
+    problem(ANNOTATION_LOAD_BALANCER, 'service-routes', ErrorCode.InvalidIngress, `unknown algorithm "${algorithm}" (${LOAD_BALANCERS.join(', ')})`);
+    algorithm = undefined;
+  }
+
+  let scheme = a[ANNOTATION_BACKEND_PROTOCOL]?.trim().toLowerCase() || 'http';
+  if (!PROTOCOLS.includes(scheme)) {
+    problem(ANNOTATION_BACKEND_PROTOCOL, 'service-routes', ErrorCode.InvalidIngress, `unsupported protocol "${scheme}" (${PROTOCOLS.join(', ')})`);
+    scheme = 'http';
+  }
+
+  let pathMode: PathMode | undefined;
+  const rawMode = a[ANNOTATION_PATH_MODE]?.trim();
+  if (rawMode) {
+    if ((PATH_MODES as readonly string[]).includes(rawMode)) pathMode = rawMode as PathMode;
+    else problem(ANNOTATION_PATH_MODE, 'implementation-specific', ErrorCode.InvalidIngress, `unknown path mode "${rawMode}" (${PATH_MODES.join(', ')})`);
+  }
+
+  return { filters, predicates, customRoutes, weights, algorithm, scheme, pathMode, problems };
+}
+
+function parsed<T>(text: string | undefined, parse: (text: string) => T[], fail: (message: string) => void): T[] {
+  if (text === undefined || text.trim() === '') return [];
+  try {
+    return parse(text);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+    return [];
+  }
+}
+
+/** `{"svc-a": 80, "svc-b": 20}`: non-negative finite numbers only. */
+function parseWeights(text: string): Map<string, number> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object of service name to weight';
+  const weights = new Map<string, number>();
+  for (const [name, w] of Object.entries(value)) {
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) return `weight of "${name}" must be a non-negative number`;
+    weights.set(name, w);
+  }
+  return weights;
+}

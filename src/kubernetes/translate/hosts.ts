@@ -1,0 +1,53 @@
+/**
+ * Ingress rule hosts as `Host(/regexp/)` predicates. A precise host gives Skipper's anchored literal
+ * `^(www[.]example[.]org[.]?(:[0-9]+)?)$`; a wildcard `*.example.org` stands for exactly one DNS
+ * label. Hosts are lower-cased here and the request hostname is lower-cased by the matcher, so the
+ * comparison is case-insensitive.
+ */
+import type { Call } from '../../eskip/definition.js';
+
+/** One DNS label: what `*` in `*.example.org` stands for. */
+const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const HOST_SUFFIX = '[.]?(:[0-9]+)?';
+const LABEL_RX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export type HostCheck = { readonly ok: true; readonly host: string } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Validates and normalises a rule host: lower-case, no trailing dot. Rejects what the API would
+ * reject anyway (ports, IPs are left to the API server) so that a bad object cannot produce a regexp
+ * that matches more than the host.
+ */
+export function checkHost(raw: string): HostCheck {
+  let host = raw.trim().toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '') return { ok: false, reason: 'empty host' };
+  const labels = host.split('.');
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (label === '*' && i === 0) {
+      if (labels.length < 2) return { ok: false, reason: `host "${raw}": a wildcard needs a domain after "*."` };
+      continue;
+    }
+    if (!LABEL_RX.test(label)) return { ok: false, reason: `host "${raw}" is not a valid DNS name or "*." wildcard` };
+  }
+  return { ok: true, host };
+}
+
+export function isWildcardHost(host: string): boolean {
+  return host.startsWith('*.');
+}
+
+function literal(s: string): string {
+  return s.replace(/\./g, '[.]');
+}
+
+/** The host regexp for a normalised host (see {@link checkHost}). */
+export function hostRegexp(host: string): string {
+  if (isWildcardHost(host)) return `^(${LABEL}[.]${literal(host.slice(2))}${HOST_SUFFIX})$`;
+  return `^(${literal(host)}${HOST_SUFFIX})$`;
+}
+
+export function hostPredicate(host: string): Call {
+  return { name: 'Host', args: [{ regexp: hostRegexp(host) }] };
+}

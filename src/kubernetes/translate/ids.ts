@@ -1,0 +1,41 @@
+/**
+ * Route ids for translated Ingresses, in Skipper's shape so that ids read the same in both:
+ * `kube_<ns>__<name>__<host>__<path>__<service>`, every non-word character replaced by `_`.
+ */
+
+const NON_WORD = /\W/g;
+
+function escapeIdPart(s: string): string {
+  return s.replace(NON_WORD, '_');
+}
+
+/** `kube_<ns>__<name>__<host>__<path>__<service>`; `/foo` becomes `_foo`. */
+export function routeId(namespace: string, name: string, host: string, path: string, service: string): string {
+  return `kube_${escapeIdPart(namespace)}__${escapeIdPart(name)}__${escapeIdPart(host)}__${escapeIdPart(path)}__${escapeIdPart(service)}`;
+}
+
+/** The host-less default backend of an Ingress: `kube_<ns>__<name>______`. */
+export function defaultBackendId(namespace: string, name: string): string {
+  return routeId(namespace, name, '', '', '');
+}
+
+/**
+ * The default backend of an Ingress scoped to one of its hosts. Skipper has no such route; the
+ * `defaultbackend` path part cannot come from a real path, which always starts with `/`.
+ */
+export function hostDefaultBackendId(namespace: string, name: string, host: string, service: string): string {
+  return routeId(namespace, name, host, 'defaultbackend', service);
+}
+
+/** The per-host 404 route: `kube___catchall__<host>____`. */
+export function catchAllId(host: string): string {
+  return routeId('', 'catchall', host, '', '');
+}
+
+/**
+ * A route from the `zalando.org/skipper-routes` annotation, copied onto one rule's host and path:
+ * `kube_<ns>__<name>_<id>_<index>__<host><path>____`, as Skipper's `routeIDForCustom` builds it.
+ */
+export function customRouteId(namespace: string, name: string, id: string, index: number, host: string, path: string): string {
+  return routeId(namespace, `${name}_${id}_${index}`, host + path, '', '');
+}

@@ -1,0 +1,271 @@
+/**
+ * One Ingress to candidate routes. Each rule path becomes a group of routes that share one match
+ * (host, path, annotation predicates): one route per backend, split by backend-weights. The
+ * default backend becomes a per-host catch-all for each of the Ingress's hosts plus a host-less
+ * one. Groups are only candidates: overlaps between Ingresses are settled afterwards.
+ */
+import type { Call, RouteDefinition } from '../../eskip/definition.js';
+import { ErrorCode } from '../../errors.js';
+import type { ErrorCode as Code } from '../../errors.js';
+import type { Ingress, IngressBackend } from '../objects.js';
+import { readAnnotations } from './annotations.js';
+import type { IngressAnnotations, Scope } from './annotations.js';
+import { scopeCustomRoutes } from './custom-routes.js';
+import { checkHost, hostPredicate } from './hosts.js';
+import { defaultBackendId, hostDefaultBackendId, routeId } from './ids.js';
+import { pathPredicate } from './paths.js';
+import { trafficShares } from './traffic.js';
+import { resolveServiceBackend } from './services.js';
+import type { ServiceIndex } from './services.js';
+import type { PathMode, SkippedObject } from './types.js';
+
+export type CandidateKind = 'rule' | 'host-default' | 'default';
+
+/** Routes that share one match; the whole group wins or loses an overlap together. */
+export interface Candidate {
+  readonly kind: CandidateKind;
+  /** Equal keys overlap: the match (predicates before traffic splitting) and the kind. */
+  readonly key: string;
+  /** Normalised host, undefined for host-less candidates. */
+  readonly host: string | undefined;
+  /** Matches every request of its host (or every request, host-less) with no other condition. */
+  readonly catchAll: boolean;
+  readonly routes: readonly RouteDefinition[];
+}
+
+export interface IngressTranslation {
+  readonly candidates: readonly Candidate[];
+  readonly customRoutes: readonly RouteDefinition[];
+  /** Every valid host named by the Ingress's rules. */
+  readonly hosts: ReadonlySet<string>;
+  readonly skipped: readonly SkippedObject[];
+}
+
+export interface IngressContext {
+  readonly services: ServiceIndex;
+  readonly pathMode: PathMode;
+  readonly defaultLoadBalancer: string;
+  readonly externalNames: boolean;
+  readonly defaultFilters: Readonly<Record<string, readonly Call[]>>;
+}
+
+interface PathEntry {
+  readonly rawPath: string;
+  readonly service: string;
+  readonly port: NonNullable<IngressBackend['service']>;
+}
+
+interface PathGroup {
+  readonly rawPath: string;
+  readonly predicate: Call | undefined;
+  readonly implementationSpecific: boolean;
+  readonly entries: PathEntry[];
+}
+
+export function translateIngress(ingress: Ingress, ctx: IngressContext): IngressTranslation {
+  return new IngressTranslator(ingress, ctx).run();
+}
+
+class IngressTranslator {
+  private readonly namespace: string;
+  private readonly name: string;
+  private readonly object: string;
+  private readonly ann: IngressAnnotations;
+  private readonly problems: Map<Scope, { code: Code; reason: string }>;
+  private readonly pathMode: PathMode;
+  private readonly candidates: Candidate[] = [];
+  private readonly customRoutes: RouteDefinition[] = [];
+  private readonly hosts = new Set<string>();
+  private readonly skipped: SkippedObject[] = [];
+
+  constructor(
+    private readonly ingress: Ingress,
+    private readonly ctx: IngressContext,
+  ) {
+    this.namespace = ingress.metadata.namespace ?? 'default';
+    this.name = ingress.metadata.name;
+    this.object = `${this.namespace}/${this.name}`;
+    this.ann = readAnnotations(ingress.metadata.annotations);
+    this.problems = new Map();
+    for (const p of this.ann.problems) if (!this.problems.has(p.scope)) this.problems.set(p.scope, p);
+    this.pathMode = this.ann.pathMode ?? ctx.pathMode;
+  }
+
+  run(): IngressTranslation {
+    const rules = this.ingress.spec?.rules ?? [];
+    for (const rule of rules) this.translateRule(rule.host, rule.http?.paths ?? []);
+    this.translateDefaultBackend();
+    return { candidates: this.candidates, customRoutes: this.customRoutes, hosts: this.hosts, skipped: this.skipped };
+  }
+
+  private skip(id: string | undefined, code: Code, reason: string): void {
+    this.skipped.push(id === undefined ? { object: this.object, kind: 'Ingress', code, reason } : { id, object: this.object, kind: 'Ingress', code, reason });
+  }
+
+  private translateRule(rawHost: string | undefined, paths: readonly { path?: string; pathType?: string; backend: IngressBackend }[]): void {
+    let host: string | undefined;
+    if (rawHost !== undefined && rawHost.trim() !== '') {
+      const checked = checkHost(rawHost);
+      if (!checked.ok) {
+        this.skip(undefined, ErrorCode.InvalidIngress, `rule skipped: ${checked.reason}`);
+        return;
+      }
+      host = checked.host;
+      this.hosts.add(host);
+    }
+    const hostPredicates = host === undefined ? [] : [hostPredicate(host)];
+    const groups = new Map<string, PathGroup>();
+    for (const p of paths) {
+      const rawPath = p.path ?? '';
+      const backend = p.backend.service;
+      const implementationSpecific = p.pathType === undefined || p.pathType === '' || p.pathType === 'ImplementationSpecific';
+      const id = routeId(this.namespace, this.name, host ?? '', rawPath, backend?.name ?? '');
+      if (backend === undefined) {
+        this.skip(id, ErrorCode.InvalidBackend, unsupportedBackend(p.backend));
+        continue;
+      }
+      const modeProblem = this.problems.get('implementation-specific');
+      if (implementationSpecific && rawPath !== '' && modeProblem !== undefined) {
+        this.skip(id, modeProblem.code, modeProblem.reason);
+        continue;
+      }
+      const pr = pathPredicate(p.pathType, rawPath, this.pathMode);
+      if (!pr.ok) {
+        this.skip(id, ErrorCode.InvalidIngress, pr.reason);
+        continue;
+      }
+      const groupKey = JSON.stringify(pr.predicate ?? null);
+      let group = groups.get(groupKey);
+      if (group === undefined) {
+        group = { rawPath, predicate: pr.predicate, implementationSpecific, entries: [] };
+        groups.set(groupKey, group);
+      }
+      group.entries.push({ rawPath, service: backend.name, port: backend });
+    }
+    for (const group of groups.values()) {
+      this.translateGroup(host, hostPredicates, group);
+      this.addCustomRoutes(host, hostPredicates, group);
+    }
+  }
+
+  private translateGroup(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup): void {
+    const predicates = group.predicate === undefined ? [...hostPredicates, ...this.ann.predicates] : [...hostPredicates, group.predicate, ...this.ann.predicates];
+    const ids = group.entries.map((e) => routeId(this.namespace, this.name, host ?? '', e.rawPath, e.service));
+    const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
+    if (routesProblem !== undefined) {
+      for (const id of ids) this.skip(id, routesProblem.code, routesProblem.reason);
+      return;
+    }
+    // Backends that cannot be resolved are left out of the split, so their share goes to the others
+    // instead of to a 404.
+    const resolved: { id: string; entry: PathEntry; route: Omit<RouteDefinition, 'id' | 'predicates'> }[] = [];
+    for (let i = 0; i < group.entries.length; i++) {
+      const entry = group.entries[i]!;
+      const route = this.backendRoute(ids[i]!, entry.port);
+      if (route !== undefined) resolved.push({ id: ids[i]!, entry, route });
+    }
+    if (resolved.length === 0) return;
+    const shares = trafficShares(resolved.map((r) => r.entry.service), this.ann.weights);
+    const routes: RouteDefinition[] = [];
+    for (const share of shares) {
+      const r = resolved[share.index]!;
+      routes.push({ id: r.id, predicates: [...predicates, ...share.predicates], filters: r.route.filters, backend: r.route.backend });
+    }
+    if (routes.length === 0) return;
+    this.candidates.push({
+      kind: 'rule',
+      key: 'rule|' + JSON.stringify(predicates),
+      host,
+      catchAll: this.ann.predicates.length === 0 && isCatchAllPath(group.predicate),
+      routes,
+    });
+  }
+
+  /** The filters and backend of a route to a Service; undefined (and a skipped entry) when it cannot be built. */
+  private backendRoute(id: string, ref: NonNullable<IngressBackend['service']>): Omit<RouteDefinition, 'id' | 'predicates'> | undefined {
+    const resolution = resolveServiceBackend(this.ctx.services, this.namespace, ref, {
+      scheme: this.ann.scheme,
+      algorithm: this.ann.algorithm ?? this.ctx.defaultLoadBalancer,
+      externalNames: this.ctx.externalNames,
+    });
+    if (!resolution.ok) {
+      this.skip(id, ErrorCode.InvalidBackend, resolution.reason);
+      return undefined;
+    }
+    const value = resolution.value;
+    if (value.noEndpoints) return { filters: value.filters, backend: value.backend };
+    const problem = this.problems.get('service-routes');
+    if (problem !== undefined) {
+      this.skip(id, problem.code, problem.reason);
+      return undefined;
+    }
+    const defaults = this.ctx.defaultFilters[`${ref.name}.${this.namespace}`] ?? [];
+    return { filters: [...defaults, ...this.ann.filters, ...value.filters], backend: value.backend };
+  }
+
+  private addCustomRoutes(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup): void {
+    if (this.ann.customRoutes.length === 0) return;
+    const scoped = scopeCustomRoutes(this.ann.customRoutes, {
+      namespace: this.namespace,
+      name: this.name,
+      host,
+      hostPredicates,
+      path: group.rawPath,
+      pathPredicate: group.predicate,
+      ownPathWins: group.implementationSpecific && this.pathMode === 'path-prefix',
+    });
+    for (const s of scoped) {
+      if (s.ok) this.customRoutes.push(s.route);
+      else this.skip(s.id, ErrorCode.InvalidRoute, s.reason);
+    }
+  }
+
+  private translateDefaultBackend(): void {
+    const db = this.ingress.spec?.defaultBackend;
+    if (db === undefined) return;
+    const id = defaultBackendId(this.namespace, this.name);
+    if (db.service === undefined) {
+      this.skip(id, ErrorCode.InvalidBackend, unsupportedBackend(db));
+      return;
+    }
+    const hostIds = [...this.hosts].map((h) => hostDefaultBackendId(this.namespace, this.name, h, db.service!.name));
+    const problem = this.problems.get('routes');
+    if (problem !== undefined) {
+      for (const i of [id, ...hostIds]) this.skip(i, problem.code, problem.reason);
+      return;
+    }
+    const route = this.backendRoute(id, db.service);
+    if (route === undefined) return;
+    const catchAll = this.ann.predicates.length === 0;
+    this.candidates.push({
+      kind: 'default',
+      key: 'default|' + JSON.stringify(this.ann.predicates),
+      host: undefined,
+      catchAll,
+      routes: [{ id, predicates: [...this.ann.predicates], ...route }],
+    });
+    let i = 0;
+    for (const host of this.hosts) {
+      const predicates = [hostPredicate(host), ...this.ann.predicates];
+      this.candidates.push({
+        kind: 'host-default',
+        key: 'host-default|' + JSON.stringify(predicates),
+        host,
+        catchAll,
+        routes: [{ id: hostIds[i++]!, predicates, ...route }],
+      });
+    }
+  }
+}
+
+function isCatchAllPath(predicate: Call | undefined): boolean {
+  return predicate === undefined || (predicate.name === 'PathSubtree' && predicate.args[0] === '/');
+}
+
+function unsupportedBackend(backend: IngressBackend): string {
+  if (backend.resource !== undefined) {
+    const r = backend.resource;
+    return `resource backends are not supported (${r.apiGroup ? r.apiGroup + '/' : ''}${r.kind} ${r.name})`;
+  }
+  return 'backend names no service';
+}

@@ -1,0 +1,70 @@
+/**
+ * Ingress paths as path predicates.
+ *
+ * - `Exact /foo` → `Path("/foo")`: the path tree matches it literally, so `/foo/` does not match.
+ * - `Prefix /foo` and `Prefix /foo/` → `PathSubtree("/foo")`: `/foo`, `/foo/` and `/foo/...` but
+ *   not `/foobar`, which is the Ingress element-wise prefix. The rule's trailing slash is dropped
+ *   because the Ingress spec ignores it on either side.
+ * - `ImplementationSpecific` follows the path mode (see {@link PathMode}).
+ *
+ * Precedence between paths is structural in the path tree: a longer prefix sits deeper and wins,
+ * and at equal length the static `Path` node wins over the `PathSubtree` wildcard (Exact before
+ * Prefix), so no `Weight()` is needed for Exact and Prefix paths.
+ */
+import type { Call } from '../../eskip/definition.js';
+import type { PathMode } from './types.js';
+
+export type PathResult =
+  | { readonly ok: true; readonly predicate: Call | undefined }
+  | { readonly ok: false; readonly reason: string };
+
+/** The predicate for one Ingress path; `predicate` is undefined when the rule has no path. */
+export function pathPredicate(pathType: string | undefined, path: string | undefined, mode: PathMode): PathResult {
+  if (path === undefined || path === '') return { ok: true, predicate: undefined };
+  switch (pathType) {
+    case 'Exact':
+      if (!path.startsWith('/')) return { ok: false, reason: `Exact path "${path}" must start with "/"` };
+      return { ok: true, predicate: { name: 'Path', args: [path] } };
+    case 'Prefix':
+      if (!path.startsWith('/')) return { ok: false, reason: `Prefix path "${path}" must start with "/"` };
+      return { ok: true, predicate: { name: 'PathSubtree', args: [trimTrailingSlashes(path)] } };
+    case undefined:
+    case '':
+    case 'ImplementationSpecific':
+      return implementationSpecific(path, mode);
+    default:
+      return { ok: false, reason: `unknown pathType "${pathType}"` };
+  }
+}
+
+function implementationSpecific(path: string, mode: PathMode): PathResult {
+  switch (mode) {
+    case 'path-prefix':
+      if (!path.startsWith('/')) return { ok: false, reason: `path "${path}" must start with "/" in path-prefix mode` };
+      return { ok: true, predicate: { name: 'PathSubtree', args: [trimTrailingSlashes(path)] } };
+    case 'path-regexp':
+      return regexpPredicate(path);
+    case 'kubernetes-ingress':
+      return regexpPredicate(path === '/' ? '^/' : `^(${path})`);
+  }
+}
+
+function regexpPredicate(source: string): PathResult {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    return { ok: false, reason: `path regexp "${source}" does not compile: ${(err as Error).message}` };
+  }
+  return { ok: true, predicate: { name: 'PathRegexp', args: [{ regexp: source }] } };
+}
+
+function trimTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  return end === path.length ? path : path.slice(0, end);
+}
+
+/** True for predicates that place a route in the path tree or test the path. */
+export function isPathPredicate(call: Call): boolean {
+  return call.name === 'Path' || call.name === 'PathSubtree';
+}

@@ -1,0 +1,132 @@
+/**
+ * Cluster snapshot → route definitions, for one listener's ingress classes. Pure: the same snapshot
+ * and options always give the same, sorted result.
+ *
+ * Overlaps are settled deterministically: when two Ingresses (or two rules of one Ingress) produce
+ * the same match (host, path and predicates), the oldest Ingress wins (metadata.creationTimestamp),
+ * then the first by namespace/name, then the first rule in spec order; every route of the losing
+ * group is reported in `skipped`.
+ *
+ * Host scoping: every host named by a served rule gets a per-host catch-all, either the default
+ * backend of an Ingress that names the host or a local 404 (`kube___catchall__<host>____`), so a
+ * request for a known host never falls through to another Ingress's host-less default backend.
+ * A default backend is dropped where a rule already covers its whole host, since rules come first.
+ */
+import type { RouteDefinition } from '../../eskip/definition.js';
+import { ErrorCode } from '../../errors.js';
+import type { Ingress } from '../objects.js';
+import { createClassMatcher, DEFAULT_INGRESS_CLASS } from './classes.js';
+import { healthcheckRoute } from './healthcheck.js';
+import { hostPredicate } from './hosts.js';
+import { catchAllId } from './ids.js';
+import { translateIngress } from './ingress.js';
+import type { Candidate, IngressContext } from './ingress.js';
+import { ServiceIndex } from './services.js';
+import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions, TranslationResult } from './types.js';
+
+interface Winner {
+  readonly candidate: Candidate;
+  readonly object: string;
+}
+
+export function translate(snapshot: ClusterSnapshot, options: TranslateOptions = {}): TranslationResult {
+  const isServed = createClassMatcher({
+    classes: options.ingressClasses ?? [DEFAULT_INGRESS_CLASS],
+    ingressClasses: snapshot.ingressClasses,
+    ...(options.controllers !== undefined && { controllers: options.controllers }),
+    ...(options.acceptDefaultClass !== undefined && { acceptDefaultClass: options.acceptDefaultClass }),
+    ...(options.acceptClassless !== undefined && { acceptClassless: options.acceptClassless }),
+  });
+  const ingresses = snapshot.ingresses.filter(isServed).sort(byPrecedence);
+  const ctx: IngressContext = {
+    services: new ServiceIndex(snapshot.services, snapshot.endpointSlices),
+    pathMode: options.pathMode ?? 'kubernetes-ingress',
+    defaultLoadBalancer: options.defaultLoadBalancer ?? 'roundRobin',
+    externalNames: options.externalNames ?? true,
+    defaultFilters: options.defaultFilters ?? {},
+  };
+
+  const skipped: SkippedObject[] = [];
+  const winners = new Map<string, Winner>();
+  const hosts = new Set<string>();
+  const custom: { route: RouteDefinition; object: string }[] = [];
+  for (const ingress of ingresses) {
+    const object = refKey(ingress);
+    const t = translateIngress(ingress, ctx);
+    skipped.push(...t.skipped);
+    for (const h of t.hosts) hosts.add(h);
+    for (const route of t.customRoutes) custom.push({ route, object });
+    for (const candidate of t.candidates) {
+      const winner = winners.get(candidate.key);
+      if (winner === undefined) {
+        winners.set(candidate.key, { candidate, object });
+        continue;
+      }
+      const first = winner.candidate.routes[0]!.id;
+      const reason =
+        winner.object === object
+          ? `repeats the match of route ${first} in the same ingress; the first rule wins`
+          : `overlaps route ${first} of ingress ${winner.object} (same host, path and predicates); the older ingress wins`;
+      for (const r of candidate.routes) skipped.push({ id: r.id, object, kind: 'Ingress', code: ErrorCode.InvalidRoute, reason });
+    }
+  }
+
+  // Hosts ('' for host-less) that a rule covers entirely: default backends there are unreachable.
+  const coveredByRule = new Set<string>();
+  for (const { candidate } of winners.values()) if (candidate.kind === 'rule' && candidate.catchAll) coveredByRule.add(candidate.host ?? '');
+
+  const emitted: { route: RouteDefinition; object: string | undefined }[] = [];
+  const hasCatchAll = new Set(coveredByRule);
+  for (const { candidate, object } of winners.values()) {
+    if (candidate.kind !== 'rule' && coveredByRule.has(candidate.host ?? '')) continue;
+    if (candidate.catchAll) hasCatchAll.add(candidate.host ?? '');
+    for (const route of candidate.routes) emitted.push({ route, object });
+  }
+  for (const c of custom) emitted.push(c);
+  if (options.catchAllRoutes ?? true) {
+    for (const host of hosts) {
+      if (hasCatchAll.has(host)) continue;
+      emitted.push({ route: { id: catchAllId(host), predicates: [hostPredicate(host)], filters: [], backend: { type: 'shunt' } }, object: undefined });
+    }
+  }
+  if (options.healthcheck ?? true) emitted.push({ route: healthcheckRoute(options.healthcheckSources), object: undefined });
+
+  const routes: RouteDefinition[] = [];
+  const ids = new Set<string>();
+  for (const { route, object } of emitted) {
+    if (ids.has(route.id)) {
+      if (object !== undefined) skipped.push({ id: route.id, object, kind: 'Ingress', code: ErrorCode.InvalidRoute, reason: 'duplicate route id; the first route with this id is kept' });
+      continue;
+    }
+    ids.add(route.id);
+    routes.push(route);
+  }
+
+  routes.sort((a, b) => compare(a.id, b.id));
+  skipped.sort((a, b) => compare(a.object, b.object) || compare(a.id ?? '', b.id ?? '') || compare(a.reason, b.reason));
+  const served: IngressRef[] = ingresses
+    .map((i) => ({ namespace: i.metadata.namespace ?? 'default', name: i.metadata.name }))
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  return { routes, skipped, served };
+}
+
+function refKey(ingress: Ingress): string {
+  return `${ingress.metadata.namespace ?? 'default'}/${ingress.metadata.name}`;
+}
+
+/** Oldest first; an Ingress without creation time counts as the newest. Then namespace, then name. */
+function byPrecedence(a: Ingress, b: Ingress): number {
+  return createdAt(a) - createdAt(b) || compare(a.metadata.namespace ?? 'default', b.metadata.namespace ?? 'default') || compare(a.metadata.name, b.metadata.name);
+}
+
+function createdAt(ingress: Ingress): number {
+  const t = ingress.metadata.creationTimestamp;
+  if (t === undefined) return Number.MAX_SAFE_INTEGER;
+  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms;
+}
+
+/** Code-unit order, independent of locale, so output is identical everywhere. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
