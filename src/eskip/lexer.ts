@@ -256,20 +256,23 @@ export class Lexer {
 
   private scanString(i: number, delimiter: number): void {
     const text = this.text;
+    const n = text.length;
     const first = i + 1;
-    const close = text.indexOf(delimiter === DQUOTE ? '"' : '`', first);
-    const escape = text.indexOf('\\', first);
-    if (close !== -1 && (escape === -1 || escape > close)) {
-      // fast path: no escapes
+    // Fast path for strings without escapes. A char loop rather than indexOf('\\'): in a file
+    // without backslashes indexOf would scan the rest of the document for every string.
+    let j = first;
+    let c = 0;
+    while (j < n && (c = text.charCodeAt(j)) !== delimiter && c !== BACKSLASH) j++;
+    if (j < n && c === delimiter) {
       this.current = TokenKind.String;
-      this.value = text.slice(first, close);
-      this.end = this.pos = close + 1;
+      this.value = text.slice(first, j);
+      this.end = this.pos = j + 1;
       return;
     }
     let out = '';
     let chunk = first;
-    for (let j = first; j < text.length; j++) {
-      const c = text.charCodeAt(j);
+    for (; j < n; j++) {
+      c = text.charCodeAt(j);
       if (c === delimiter) {
         this.current = TokenKind.String;
         this.value = out + text.slice(chunk, j);
@@ -277,7 +280,7 @@ export class Lexer {
         return;
       }
       if (c !== BACKSLASH) continue;
-      if (j + 1 >= text.length) break;
+      if (j + 1 >= n) break;
       const e = text.charCodeAt(j + 1);
       const decoded = e === delimiter ? text[j + 1] : unescapeChar(e);
       if (decoded !== undefined) {
