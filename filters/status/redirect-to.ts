@@ -22,7 +22,7 @@ class RedirectToFilter implements Filter {
   request(ctx: FilterContext): void {
     const req = ctx.request;
     const location = buildLocation(this.target, {
-      scheme: requestScheme(req.headers['x-forwarded-proto']),
+      scheme: requestScheme(ctx.outgoing.headers['x-forwarded-proto']),
       host: req.host,
       rawPath: req.rawPath,
       rawQuery: req.rawQuery,
@@ -32,8 +32,9 @@ class RedirectToFilter implements Filter {
 }
 
 /**
- * The scheme the client used, as far as it is known here: the proxy in front of us tells it in
- * X-Forwarded-Proto; without it the listener is plain HTTP.
+ * The scheme the client used. Read from the outgoing X-Forwarded-Proto, which the proxy sets
+ * from the listener (or keeps from a trusted proxy in front); a client's own claim is not in it.
+ * Without it, plain HTTP.
  */
 function requestScheme(forwarded: string | string[] | undefined): string {
   const value = typeof forwarded === 'string' ? forwarded : forwarded?.[0];
