@@ -68,6 +68,13 @@ describe('redirectTo', () => {
     expect(a.reply?.headers).not.toBe(b.reply?.headers);
   });
 
+  it("takes the scheme from the outgoing X-Forwarded-Proto, which the proxy sets, not the client's", () => {
+    const ctx = filterContext({ host: 'h', url: '/p', headers: { 'x-forwarded-proto': 'https' } });
+    ctx.outgoing.headers['x-forwarded-proto'] = 'http';
+    runRequest(createFilter(redirectTo, 301), ctx);
+    expect(ctx.reply?.headers?.location).toBe('http://h/p');
+  });
+
   it('uses the incoming request, not the rewritten one', () => {
     const ctx = filterContext({ host: 'h', url: '/in?q=1' });
     ctx.outgoing.path = '/rewritten';
