@@ -162,7 +162,7 @@ export class FakeApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly held = new Set<http.ServerResponse>();
   private readonly pages = new Map<string, { items: FakeObject[]; rv: number; offset: number; kind: FakeKind }>();
-  private failures: { count: number; status: number; what: RequestClass } | undefined;
+  private failures: { count: number; status: number; what: RequestClass; kind: FakeKind | undefined } | undefined;
   private down: DownMode | undefined;
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private baseUrl = '';
@@ -252,9 +252,9 @@ export class FakeApiServer {
 
   // ---- failure controls ----
 
-  /** The next n requests of the given class are answered with this status. */
-  failNext(n: number, status = 500, what: RequestClass = 'any'): void {
-    this.failures = { count: n, status, what };
+  /** The next n requests of the given class (and kind, if given) are answered with this status. */
+  failNext(n: number, status = 500, what: RequestClass = 'any', kind?: FakeKind): void {
+    this.failures = { count: n, status, what, kind };
   }
 
   /** Cuts every open watch connection without ending the response (a dropped stream). */
@@ -415,7 +415,12 @@ export class FakeApiServer {
       return;
     }
     if (this.down === 'error') return this.fail(res, 500, 'server is down');
-    if (this.failures && this.failures.count > 0 && this.matches(recorded, this.failures.what)) {
+    if (
+      this.failures &&
+      this.failures.count > 0 &&
+      this.matches(recorded, this.failures.what) &&
+      (this.failures.kind === undefined || this.failures.kind === recorded.kind)
+    ) {
       this.failures.count--;
       const status = this.failures.status;
       return this.fail(res, status, status === 410 ? 'too old resource version' : 'injected failure');
