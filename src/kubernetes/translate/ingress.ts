@@ -9,7 +9,7 @@ import { ErrorCode } from '../../errors.js';
 import type { ErrorCode as Code } from '../../errors.js';
 import type { Ingress, IngressBackend } from '../objects.js';
 import { readAnnotations } from './annotations.js';
-import type { IngressAnnotations, Scope } from './annotations.js';
+import type { AnnotationProblem, IngressAnnotations, Scope } from './annotations.js';
 import { scopeCustomRoutes } from './custom-routes.js';
 import { checkHost, hostPredicate } from './hosts.js';
 import { defaultBackendId, hostDefaultBackendId, routeId } from './ids.js';
@@ -71,7 +71,9 @@ class IngressTranslator {
   private readonly name: string;
   private readonly object: string;
   private readonly ann: IngressAnnotations;
-  private readonly problems: Map<Scope, { code: Code; reason: string }>;
+  private readonly problems: Map<Scope, AnnotationProblem>;
+  /** Problems that set a route aside; the others are reported once for the whole Ingress. */
+  private readonly reported = new Set<AnnotationProblem>();
   private readonly pathMode: PathMode;
   private readonly candidates: Candidate[] = [];
   private readonly customRoutes: RouteDefinition[] = [];
@@ -95,11 +97,17 @@ class IngressTranslator {
     const rules = this.ingress.spec?.rules ?? [];
     for (const rule of rules) this.translateRule(rule.host, rule.http?.paths ?? []);
     this.translateDefaultBackend();
+    for (const p of this.ann.problems) if (!this.reported.has(p)) this.skip(undefined, p.code, p.reason);
     return { candidates: this.candidates, customRoutes: this.customRoutes, hosts: this.hosts, skipped: this.skipped };
   }
 
   private skip(id: string | undefined, code: Code, reason: string): void {
     this.skipped.push(id === undefined ? { object: this.object, kind: 'Ingress', code, reason } : { id, object: this.object, kind: 'Ingress', code, reason });
+  }
+
+  private skipFor(id: string, problem: AnnotationProblem): void {
+    this.reported.add(problem);
+    this.skip(id, problem.code, problem.reason);
   }
 
   private translateRule(rawHost: string | undefined, paths: readonly { path?: string; pathType?: string; backend: IngressBackend }[]): void {
@@ -126,7 +134,7 @@ class IngressTranslator {
       }
       const modeProblem = this.problems.get('implementation-specific');
       if (implementationSpecific && rawPath !== '' && modeProblem !== undefined) {
-        this.skip(id, modeProblem.code, modeProblem.reason);
+        this.skipFor(id, modeProblem);
         continue;
       }
       const pr = pathPredicate(p.pathType, rawPath, this.pathMode);
@@ -153,7 +161,7 @@ class IngressTranslator {
     const ids = group.entries.map((e) => routeId(this.namespace, this.name, host ?? '', e.rawPath, e.service));
     const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
     if (routesProblem !== undefined) {
-      for (const id of ids) this.skip(id, routesProblem.code, routesProblem.reason);
+      for (const id of ids) this.skipFor(id, routesProblem);
       return;
     }
     // Backends that cannot be resolved are left out of the split, so their share goes to the others
@@ -196,7 +204,7 @@ class IngressTranslator {
     if (value.noEndpoints) return { filters: value.filters, backend: value.backend };
     const problem = this.problems.get('service-routes');
     if (problem !== undefined) {
-      this.skip(id, problem.code, problem.reason);
+      this.skipFor(id, problem);
       return undefined;
     }
     const defaults = this.ctx.defaultFilters[`${ref.name}.${this.namespace}`] ?? [];
@@ -231,7 +239,7 @@ class IngressTranslator {
     const hostIds = [...this.hosts].map((h) => hostDefaultBackendId(this.namespace, this.name, h, db.service!.name));
     const problem = this.problems.get('routes');
     if (problem !== undefined) {
-      for (const i of [id, ...hostIds]) this.skip(i, problem.code, problem.reason);
+      for (const i of [id, ...hostIds]) this.skipFor(i, problem);
       return;
     }
     const route = this.backendRoute(id, db.service);

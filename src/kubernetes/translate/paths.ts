@@ -53,7 +53,8 @@ function regexpPredicate(source: string): PathResult {
   try {
     new RegExp(source);
   } catch (err) {
-    return { ok: false, reason: `path regexp "${source}" does not compile: ${(err as Error).message}` };
+    const detail = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    return { ok: false, reason: `path regexp "${source}" does not compile: ${detail}` };
   }
   return { ok: true, predicate: { name: 'PathRegexp', args: [{ regexp: source }] } };
 }

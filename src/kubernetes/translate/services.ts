@@ -141,7 +141,30 @@ export function readyEndpoints(slices: readonly EndpointSlice[], port: ServicePo
       for (const address of ep.addresses) seen.add(`${scheme}://${formatHost(address)}:${target}`);
     }
   }
-  return [...seen].sort();
+  return [...seen].sort(naturalOrder);
+}
+
+/** `10.0.0.2` before `10.0.0.10`: digit runs compare by value, the rest by code unit. */
+export function naturalOrder(a: string, b: string): number {
+  const x = a.match(DIGITS_OR_NOT) ?? [];
+  const y = b.match(DIGITS_OR_NOT) ?? [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i]!;
+    const q = y[i]!;
+    if (p === q) continue;
+    const np = isDigits(p);
+    const nq = isDigits(q);
+    if (np && nq && p.length !== q.length) return p.length - q.length;
+    return p < q ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+const DIGITS_OR_NOT = /[0-9]+|[^0-9]+/g;
+
+function isDigits(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c >= 48 && c <= 57;
 }
 
 function formatHost(address: string): string {
