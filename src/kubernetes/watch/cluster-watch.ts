@@ -10,16 +10,25 @@ import type { KubeApiClient } from '../client/api-client.js';
 import { describeError, stderrKubeLogger } from '../client/logger.js';
 import type { KubeLogger } from '../client/logger.js';
 import type { KubeObject } from '../cache.js';
+import type { EndpointSlice, Ingress, IngressClass, Service } from '../objects.js';
 import { Debouncer } from './debounce.js';
 import { Reflector } from './reflector.js';
 import type { ReflectorStats, ReflectorTuning } from './reflector.js';
 import { collectionPath, RESOURCE_NAMES, RESOURCES } from './resources.js';
 import type { ResourceName } from './resources.js';
 
-/** The object type of each watched kind; the translation supplies its richer types. */
+/** The object type of each watched kind. */
 export type ClusterKinds = { readonly [K in ResourceName]: KubeObject };
 
-export type ClusterSnapshot<K extends ClusterKinds = ClusterKinds> = { readonly [P in ResourceName]: readonly K[P][] };
+/** The translation's types, which the objects from the API are read as by default. */
+export interface IngressKinds extends ClusterKinds {
+  readonly ingresses: Ingress;
+  readonly services: Service;
+  readonly endpointSlices: EndpointSlice;
+  readonly ingressClasses: IngressClass;
+}
+
+export type ClusterSnapshot<K extends ClusterKinds = IngressKinds> = { readonly [P in ResourceName]: readonly K[P][] };
 
 export interface ClusterWatchOptions {
   readonly client: KubeApiClient;
@@ -40,9 +49,9 @@ export interface ClusterWatchStats {
   readonly reflectors: readonly (ReflectorStats & { readonly resource: ResourceName })[];
 }
 
-export type ClusterChangeListener<K extends ClusterKinds> = (snapshot: ClusterSnapshot<K>) => void | Promise<void>;
+export type ClusterChangeListener<K extends ClusterKinds = IngressKinds> = (snapshot: ClusterSnapshot<K>) => void | Promise<void>;
 
-export class ClusterWatch<K extends ClusterKinds = ClusterKinds> {
+export class ClusterWatch<K extends ClusterKinds = IngressKinds> {
   private readonly reflectors: { readonly resource: ResourceName; readonly reflector: Reflector }[] = [];
   private readonly listeners = new Set<ClusterChangeListener<K>>();
   private readonly readyWaiters = new Set<() => void>();
