@@ -13,7 +13,7 @@ export const DEFAULT_HEALTHCHECK_SOURCES: readonly string[] = [
   '10.0.0.0/8',
   '192.168.0.0/16',
   '172.16.0.0/12',
-  '127.0.0.1/8',
+  '127.0.0.0/8',
   'fd00::/8',
   '::1/128',
 ];

@@ -127,7 +127,7 @@ class IngressTranslator {
       const rawPath = p.path ?? '';
       const backend = p.backend.service;
       const implementationSpecific = p.pathType === undefined || p.pathType === '' || p.pathType === 'ImplementationSpecific';
-      const id = routeId(this.namespace, this.name, host ?? '', rawPath, backend?.name ?? '');
+      const id = routeId(this.namespace, this.name, host ?? '', rawPath, backend?.name ?? p.backend.resource?.name ?? '');
       if (backend === undefined) {
         this.skip(id, ErrorCode.InvalidBackend, unsupportedBackend(p.backend));
         continue;

@@ -27,6 +27,7 @@ import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions, Tran
 interface Winner {
   readonly candidate: Candidate;
   readonly object: string;
+  readonly createdAt: number;
 }
 
 export function translate(snapshot: ClusterSnapshot, options: TranslateOptions = {}): TranslationResult {
@@ -52,6 +53,7 @@ export function translate(snapshot: ClusterSnapshot, options: TranslateOptions =
   const custom: { route: RouteDefinition; object: string }[] = [];
   for (const ingress of ingresses) {
     const object = refKey(ingress);
+    const created = createdAt(ingress);
     const t = translateIngress(ingress, ctx);
     skipped.push(...t.skipped);
     for (const h of t.hosts) hosts.add(h);
@@ -59,14 +61,16 @@ export function translate(snapshot: ClusterSnapshot, options: TranslateOptions =
     for (const candidate of t.candidates) {
       const winner = winners.get(candidate.key);
       if (winner === undefined) {
-        winners.set(candidate.key, { candidate, object });
+        winners.set(candidate.key, { candidate, object, createdAt: created });
         continue;
       }
       const first = winner.candidate.routes[0]!.id;
       const reason =
         winner.object === object
           ? `repeats the match of route ${first} in the same ingress; the first rule wins`
-          : `overlaps route ${first} of ingress ${winner.object} (same host, path and predicates); the older ingress wins`;
+          : `overlaps route ${first} of ingress ${winner.object} (same host, path and predicates); ${
+              winner.createdAt === created ? 'at equal age the first by namespace/name wins' : 'the older ingress wins'
+            }`;
       for (const r of candidate.routes) skipped.push({ id: r.id, object, kind: 'Ingress', code: ErrorCode.InvalidRoute, reason });
     }
   }
