@@ -86,8 +86,9 @@ export class IngressStatusWriter {
   }
 
   /**
-   * Brings the status of the given Ingresses (the served ones, as cached by the watch) to the
-   * published address. Calls run one after another; never rejects.
+   * Brings the status of the given Ingresses to the published address. Pass every served
+   * Ingress, as cached by the watch, on each call: one left out is forgotten and would be
+   * written again later. Calls run one after another; never rejects.
    */
   update(ingresses: readonly KubeObject[]): Promise<StatusUpdateResult> {
     const run = this.queue.then(() => this.apply(ingresses));
@@ -100,8 +101,10 @@ export class IngressStatusWriter {
     const unchanged: string[] = [];
     const failed: string[] = [];
     const todo: WithStatus[] = [];
+    const given = new Set<string>();
     for (const ingress of ingresses as readonly WithStatus[]) {
       const key = objectKey(ingress);
+      given.add(key);
       if (!ingress.metadata.namespace) continue;
       const memo = this.written.get(key);
       if (sameStatus(ingress, this.desired)) {
@@ -130,6 +133,8 @@ export class IngressStatusWriter {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, todo.length) }, worker));
+    // Forget Ingresses no longer served (or deleted), so the memory does not grow with churn.
+    for (const key of this.written.keys()) if (!given.has(key)) this.written.delete(key);
     return { written, unchanged, failed };
   }
 
