@@ -1,14 +1,12 @@
 /**
  * Ingress rule hosts as `Host(/regexp/)` predicates. A precise host gives Skipper's anchored literal
  * `^(www[.]example[.]org[.]?(:[0-9]+)?)$`; a wildcard `*.example.org` stands for exactly one DNS
- * label. Hosts are lower-cased here and the request hostname is lower-cased by the matcher, so the
+ * label (`^[a-z0-9]([-a-z0-9]*[a-z0-9])?[.]example[.]org[.]?(:[0-9]+)?$`). Hosts are lower-cased here and the request hostname is lower-cased by the matcher, so the
  * comparison is case-insensitive.
  */
 import type { Call } from '../../eskip/definition.js';
+import { exactHostRegexp, wildcardHostRegexp } from '../../routing/host-pattern.js';
 
-/** One DNS label: what `*` in `*.example.org` stands for. */
-const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const HOST_SUFFIX = '[.]?(:[0-9]+)?';
 const LABEL_RX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export type HostCheck = { readonly ok: true; readonly host: string } | { readonly ok: false; readonly reason: string };
@@ -38,14 +36,12 @@ export function isWildcardHost(host: string): boolean {
   return host.startsWith('*.');
 }
 
-function literal(s: string): string {
-  return s.replace(/\./g, '[.]');
-}
-
-/** The host regexp for a normalised host (see {@link checkHost}). */
+/**
+ * The host regexp for a normalised host (see {@link checkHost}), in the shapes the matcher's host
+ * index recognises, so that lookups go straight to the host's routes.
+ */
 export function hostRegexp(host: string): string {
-  if (isWildcardHost(host)) return `^(${LABEL}[.]${literal(host.slice(2))}${HOST_SUFFIX})$`;
-  return `^(${literal(host)}${HOST_SUFFIX})$`;
+  return isWildcardHost(host) ? wildcardHostRegexp(host.slice(2)).regexp : exactHostRegexp([host]).regexp;
 }
 
 export function hostPredicate(host: string): Call {

@@ -12,6 +12,7 @@
  * Prefix), so no `Weight()` is needed for Exact and Prefix paths.
  */
 import type { Call } from '../../eskip/definition.js';
+import { compileRegexp } from '../../predicates/regexp.js';
 import type { PathMode } from './types.js';
 
 export type PathResult =
@@ -23,11 +24,13 @@ export function pathPredicate(pathType: string | undefined, path: string | undef
   if (path === undefined || path === '') return { ok: true, predicate: undefined };
   switch (pathType) {
     case 'Exact':
-      if (!path.startsWith('/')) return { ok: false, reason: `Exact path "${path}" must start with "/"` };
-      return { ok: true, predicate: { name: 'Path', args: [path] } };
-    case 'Prefix':
-      if (!path.startsWith('/')) return { ok: false, reason: `Prefix path "${path}" must start with "/"` };
-      return { ok: true, predicate: { name: 'PathSubtree', args: [trimTrailingSlashes(path)] } };
+    case 'Prefix': {
+      const problem = literalPathProblem(pathType, path);
+      if (problem !== undefined) return { ok: false, reason: problem };
+      return pathType === 'Exact'
+        ? { ok: true, predicate: { name: 'Path', args: [path] } }
+        : { ok: true, predicate: { name: 'PathSubtree', args: [trimTrailingSlashes(path)] } };
+    }
     case undefined:
     case '':
     case 'ImplementationSpecific':
@@ -39,9 +42,11 @@ export function pathPredicate(pathType: string | undefined, path: string | undef
 
 function implementationSpecific(path: string, mode: PathMode): PathResult {
   switch (mode) {
-    case 'path-prefix':
-      if (!path.startsWith('/')) return { ok: false, reason: `path "${path}" must start with "/" in path-prefix mode` };
+    case 'path-prefix': {
+      const problem = literalPathProblem('ImplementationSpecific', path);
+      if (problem !== undefined) return { ok: false, reason: `${problem} in path-prefix mode` };
       return { ok: true, predicate: { name: 'PathSubtree', args: [trimTrailingSlashes(path)] } };
+    }
     case 'path-regexp':
       return regexpPredicate(path);
     case 'kubernetes-ingress':
@@ -49,11 +54,26 @@ function implementationSpecific(path: string, mode: PathMode): PathResult {
   }
 }
 
+/**
+ * Literal paths go into the path tree as `Path`/`PathSubtree` patterns, where a segment starting
+ * with `:` or `*` is a wildcard; such an Ingress path would match far more than it says.
+ */
+function literalPathProblem(pathType: string, path: string): string | undefined {
+  if (!path.startsWith('/')) return `${pathType} path "${path}" must start with "/"`;
+  if (/\/[:*]/.test(path)) return `${pathType} path "${path}" has a segment starting with ":" or "*", which skiff cannot match literally`;
+  return undefined;
+}
+
+/** Compiled here the way the PathRegexp predicate compiles it (RE2 syntax), so a bad one is caught early. */
 function regexpPredicate(source: string): PathResult {
   try {
-    new RegExp(source);
+    compileRegexp('PathRegexp', source);
   } catch (err) {
-    const detail = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    // Keep only the engine's own words: the expression is named once, by us.
+    let detail = (err as Error).message;
+    const prefix = `PathRegexp: invalid regexp /${source}/: `;
+    if (detail.startsWith(prefix)) detail = detail.slice(prefix.length);
+    detail = detail.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
     return { ok: false, reason: `path regexp "${source}" does not compile: ${detail}` };
   }
   return { ok: true, predicate: { name: 'PathRegexp', args: [{ regexp: source }] } };

@@ -8,9 +8,13 @@
  * group is reported in `skipped`.
  *
  * Host scoping: every host named by a served rule gets a per-host catch-all, either the default
- * backend of an Ingress that names the host or a local 404 (`kube___catchall__<host>____`), so a
- * request for a known host never falls through to another Ingress's host-less default backend.
- * A default backend is dropped where a rule already covers its whole host, since rules come first.
+ * backend of an Ingress that names the host or a local 404 (`kube___catchall__<host>____`). The
+ * matcher looks at a host's own routes first (exact host, then one-label wildcard, then host-less
+ * routes) and stops at the first that matches, so with the catch-all a known host is closed: its
+ * misses never reach a wildcard host's routes, host-less rules, or another Ingress's host-less
+ * default backend. Host-less rules and default backends thus serve the hosts no rule names, as
+ * in ingress-nginx's default server. A default backend is dropped where a rule already covers its
+ * whole host, since rules come first.
  */
 import type { RouteDefinition } from '../../eskip/definition.js';
 import { ErrorCode } from '../../errors.js';
