@@ -1,0 +1,128 @@
+/**
+ * One route definition → a compiled route and its place in the matcher: predicates and filters
+ * instantiated once, the backend compiled, the host condition chosen for the index, and the
+ * remaining conditions ordered for evaluation. Every problem throws a SkiffError for this route
+ * only; filters already created for it are closed first.
+ */
+import type { BackendDefinition, Call, RouteDefinition } from '../eskip/definition.js';
+import type { Backend } from '../backend/backend.js';
+import type { Filter, FilterSpec, Predicate, PredicateSpec } from '../spec.js';
+import type { Registry } from '../registry.js';
+import type { Route } from './route.js';
+import { ErrorCode, SkiffError } from '../errors.js';
+import { HostAnyPredicate, HostRegexpPredicate } from '../predicates/host.js';
+import { PathPredicate } from '../predicates/path.js';
+import { hostnameOf } from '../proxy/path.js';
+import { Candidate } from './candidate.js';
+import type { Placement } from './host-index.js';
+import { analyzeHostRegexp } from './host-pattern.js';
+import { evaluationRank, isPlacementOnly, routeWeight } from './weight.js';
+
+export interface BuildDeps {
+  readonly predicates: Registry<PredicateSpec>;
+  readonly filters: Registry<FilterSpec>;
+  compileBackend(def: BackendDefinition): Backend;
+}
+
+/** Any exception becomes a SkiffError; foreign ones get `code` and the spec name in front. */
+function asSkiffError(e: unknown, code: ErrorCode, name: string): SkiffError {
+  if (e instanceof SkiffError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new SkiffError(code, `${name}: ${message}`, { cause: e });
+}
+
+function createPredicate(call: Call, registry: Registry<PredicateSpec>): Predicate {
+  const spec = registry.get(call.name);
+  if (spec === undefined) throw new SkiffError(ErrorCode.UnknownPredicate, `unknown predicate ${call.name}`);
+  let predicate: Predicate;
+  try {
+    predicate = spec.create(call.args);
+  } catch (e) {
+    throw asSkiffError(e, ErrorCode.InvalidArgs, call.name);
+  }
+  if (predicate === null || typeof predicate !== 'object' || typeof predicate.match !== 'function') {
+    throw new SkiffError(ErrorCode.InvalidArgs, `${call.name}: create() did not return a predicate`);
+  }
+  return predicate;
+}
+
+function createFilters(calls: readonly Call[], registry: Registry<FilterSpec>): Filter[] {
+  const filters: Filter[] = [];
+  try {
+    for (const call of calls) {
+      const spec = registry.get(call.name);
+      if (spec === undefined) throw new SkiffError(ErrorCode.UnknownFilter, `unknown filter ${call.name}`);
+      try {
+        filters.push(spec.create(call.args));
+      } catch (e) {
+        throw asSkiffError(e, ErrorCode.InvalidArgs, call.name);
+      }
+    }
+  } catch (e) {
+    for (const f of filters) {
+      try {
+        f.close?.();
+      } catch {
+        // the route is being set aside for the first error; a failing close adds nothing
+      }
+    }
+    throw e;
+  }
+  return filters;
+}
+
+interface HostChoice {
+  readonly predicate: Predicate;
+  readonly hosts: readonly string[] | null;
+  readonly wildcardSuffix: string | null;
+  /** The index alone decides this condition (for hosts with a plain port). */
+  readonly complete: boolean;
+}
+
+/** The host condition to index by: an exact one if any (more selective), else a wildcard. */
+function chooseHost(predicates: readonly Predicate[]): HostChoice | null {
+  let wildcard: HostChoice | null = null;
+  for (const p of predicates) {
+    if (p instanceof HostAnyPredicate) {
+      return { predicate: p, hosts: [...new Set(p.hosts.map(hostnameOf))], wildcardSuffix: null, complete: false };
+    }
+    if (!(p instanceof HostRegexpPredicate)) continue;
+    const shape = analyzeHostRegexp(p.source);
+    if (shape === null) continue;
+    if (shape.kind === 'exact') return { predicate: p, hosts: shape.hosts, wildcardSuffix: null, complete: shape.complete };
+    wildcard ??= { predicate: p, hosts: null, wildcardSuffix: shape.suffix, complete: shape.complete };
+  }
+  return wildcard;
+}
+
+export function compileRoute(def: RouteDefinition, order: number, deps: BuildDeps): Placement {
+  const predicates = def.predicates.map((call) => createPredicate(call, deps.predicates));
+  const paths = predicates.filter((p): p is PathPredicate => p instanceof PathPredicate);
+  if (paths.length > 1) {
+    throw new SkiffError(ErrorCode.InvalidRoute, 'a route takes at most one Path or PathSubtree');
+  }
+  const host = chooseHost(predicates);
+  const captured = host !== null && host.complete ? host.predicate : null;
+  const evaluated = predicates
+    .filter((p) => !isPlacementOnly(p) && p !== captured)
+    .map((p, i) => ({ p, i, rank: evaluationRank(p) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map((e) => e.p);
+
+  let backend: Backend;
+  try {
+    backend = deps.compileBackend(def.backend);
+  } catch (e) {
+    throw asSkiffError(e, ErrorCode.InvalidBackend, 'backend');
+  }
+  const filters = createFilters(def.filters, deps.filters);
+
+  const route: Route = Object.freeze({ id: def.id, definition: def, filters: Object.freeze(filters), backend });
+  const candidate = new Candidate(route, order, routeWeight(predicates), evaluated, captured === null ? null : [captured]);
+  return {
+    candidate,
+    path: paths[0] ?? null,
+    hosts: host?.hosts ?? null,
+    wildcardSuffix: host?.wildcardSuffix ?? null,
+  };
+}
