@@ -9,6 +9,7 @@
  *   await skiff.start();
  */
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Agent } from 'undici';
 import type { FilterSpec, PredicateSpec } from './spec.js';
 import type { RouteDefinition } from './eskip/definition.js';
@@ -100,6 +101,7 @@ export function createSkiff(config: SkiffConfig): Skiff {
   let supportServer: http.Server | null = null;
   let supportAddress: { host: string; port: number } | null = null;
   const addresses = new Map<string, { host: string; port: number }>();
+  const tunnels = new Set<Duplex>();
 
   const build = (defs: readonly RouteDefinition[]): RouteTable =>
     buildTable(defs, { predicates, filters, compileBackend });
@@ -187,9 +189,10 @@ export function createSkiff(config: SkiffConfig): Skiff {
           observer: config.observer ?? noopObserver,
           clientIp: config.clientIp ?? trustNoPeer,
           log,
+          tunnels,
           draining: () => draining,
         };
-        l.server = createProxyServer(rt, { proto: l.config.proto ?? 'http', port: l.config.port });
+        l.server = createProxyServer(rt, { proto: l.config.proto ?? 'http' });
         const bound = await listen(l.server, l.config.host, l.config.port);
         addresses.set(l.config.name, bound);
         log.info('listening', { listener: l.config.name, address: `${bound.host}:${bound.port}` });
@@ -205,7 +208,7 @@ export function createSkiff(config: SkiffConfig): Skiff {
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       for (const src of allSources) await src.stop();
       const deadline = config.shutdownDeadlineMs ?? 30_000;
-      await Promise.all(listeners.map((l) => (l.server === null ? undefined : closeGracefully(l.server, deadline))));
+      await Promise.all(listeners.map((l) => (l.server === null ? undefined : closeGracefully(l.server, deadline, tunnels))));
       for (const l of listeners) l.router.close();
       await agent.close().catch(() => agent.destroy());
       if (supportServer !== null) await closeGracefully(supportServer, 1000);

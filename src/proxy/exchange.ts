@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { LocalReply, OutgoingRequest, RequestView, ResponseState } from '../spec.js';
 import type { Route } from '../routing/route.js';
+import type { RouteTable } from '../routing/table.js';
 import type { Endpoint } from '../backend/backend.js';
 import type { ProxyRuntime } from './runtime.js';
 import type { ExchangeRecord } from './observer.js';
@@ -44,6 +45,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
   failure = '';
   observerData: unknown = undefined;
   private readonly rt: ProxyRuntime;
+  private readonly table: RouteTable;
   private abortUpstream: ((err: Error) => void) | null = null;
   private resumeUpstream: (() => void) | null = null;
   private retried = false;
@@ -52,6 +54,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
 
   constructor(
     rt: ProxyRuntime,
+    table: RouteTable,
     req: IncomingMessage,
     res: ServerResponse,
     view: RequestView,
@@ -62,6 +65,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
   ) {
     super(view, route, params, outgoing);
     this.rt = rt;
+    this.table = table;
     this.req = req;
     this.res = res;
     this.startNs = startNs;
@@ -143,7 +147,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
       remoteAddress: this.request.remoteAddress,
       clientIp: this.request.clientIp,
     });
-    const match = this.rt.router.current.lookup(view);
+    const match = this.table.lookup(view);
     if (match === null) {
       this.request = view;
       this.fail(this.rt.options.defaultStatus, 'no_route');
@@ -364,6 +368,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
       this.abortWith(new Error('client closed the connection'));
     }
     this.res[kExchange] = undefined;
+    this.rt.router.release(this.table);
     this.rt.observer.finished?.(this);
   }
 }

@@ -8,7 +8,6 @@ import type { XffMode } from './options.js';
 
 export interface ListenerInfo {
   readonly proto: 'http' | 'https';
-  readonly port: number;
 }
 
 /** hot path: a few property writes, one string concatenation. */
@@ -17,6 +16,7 @@ export function setForwardedHeaders(
   peer: string,
   peerTrusted: boolean,
   listener: ListenerInfo,
+  localPort: number,
   mode: XffMode,
 ): void {
   if (mode === 'append') {
@@ -25,7 +25,7 @@ export function setForwardedHeaders(
       chain === undefined || chain === '' ? peer : `${Array.isArray(chain) ? chain.join(', ') : chain}, ${peer}`;
   }
   if (!peerTrusted || headers['x-forwarded-proto'] === undefined) headers['x-forwarded-proto'] = listener.proto;
-  if (!peerTrusted || headers['x-forwarded-port'] === undefined) headers['x-forwarded-port'] = String(listener.port);
+  if (!peerTrusted || headers['x-forwarded-port'] === undefined) headers['x-forwarded-port'] = String(localPort);
   if (!peerTrusted || headers['x-forwarded-host'] === undefined) {
     const host = headers.host;
     if (typeof host === 'string') headers['x-forwarded-host'] = host;

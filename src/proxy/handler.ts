@@ -61,7 +61,7 @@ export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string): In
 export function outgoingOf(rt: ProxyRuntime, req: IncomingMessage, view: RequestView, listener: ListenerInfo): OutgoingRequest {
   const headers = upstreamRequestHeaders(req.headers);
   if (view.host !== '') headers.host = view.host;
-  setForwardedHeaders(headers, view.remoteAddress, rt.clientIp.trusts(view.remoteAddress), listener, rt.options.xff);
+  setForwardedHeaders(headers, view.remoteAddress, rt.clientIp.trusts(view.remoteAddress), listener, req.socket.localPort ?? 0, rt.options.xff);
   return {
     method: view.method,
     path: view.rawPath,
@@ -82,13 +82,16 @@ export function handleRequest(rt: ProxyRuntime, listener: ListenerInfo, req: Inc
     reject(rt, req, res, startNs, 400, 'bad_target', null);
     return;
   }
-  const match = rt.router.current.lookup(view);
+  // The request finishes on the table it started with, even if a new one is swapped in.
+  const table = rt.router.acquire();
+  const match = table.lookup(view);
   if (match === null) {
+    rt.router.release(table);
     reject(rt, req, res, startNs, rt.options.defaultStatus, 'no_route', view);
     return;
   }
   const outgoing = outgoingOf(rt, req, view, listener);
-  new Exchange(rt, req, res, view, match.route, match.params, outgoing, startNs).start();
+  new Exchange(rt, table, req, res, view, match.route, match.params, outgoing, startNs).start();
 }
 
 function reject(

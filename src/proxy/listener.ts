@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ProxyRuntime } from './runtime.js';
 import type { ListenerInfo } from './forwarded.js';
 import { handleRequest } from './handler.js';
@@ -53,7 +54,7 @@ export async function listen(server: http.Server, host: string, port: number): P
  * Stops accepting, lets in-flight requests finish (their responses carry Connection: close
  * because the runtime is draining), and force-closes what is left at the deadline.
  */
-export async function closeGracefully(server: http.Server, deadlineMs: number): Promise<void> {
+export async function closeGracefully(server: http.Server, deadlineMs: number, tunnels?: Set<Duplex>): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
@@ -62,6 +63,8 @@ export async function closeGracefully(server: http.Server, deadlineMs: number): 
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
       server.closeAllConnections();
+      // Upgraded sockets are no longer the HTTP server's: cut them ourselves.
+      if (tunnels !== undefined) for (const t of tunnels) t.destroy();
       resolve();
     }, deadlineMs);
   });

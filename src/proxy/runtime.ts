@@ -9,8 +9,10 @@ import type { ClientIpPolicy } from './client-ip.js';
 import type { Logger } from '../log.js';
 import type { RouteTable } from '../routing/table.js';
 
+/** The live table: a request acquires it once and releases it when finished. */
 export interface RouteSource {
-  readonly current: RouteTable;
+  acquire(): RouteTable;
+  release(table: RouteTable): void;
 }
 
 export interface ProxyRuntime {
@@ -20,6 +22,8 @@ export interface ProxyRuntime {
   readonly observer: ProxyObserver;
   readonly clientIp: ClientIpPolicy;
   readonly log: Logger;
+  /** Upgraded connections (WebSockets) in progress; closed at the shutdown deadline. */
+  readonly tunnels: Set<import('node:stream').Duplex>;
   /** True from SIGTERM on: every response then carries Connection: close. */
   draining(): boolean;
 }

@@ -25,7 +25,10 @@ export function handleUpgrade(rt: ProxyRuntime, listener: ListenerInfo, req: Inc
     writeRaw(socket, 400, rt.options.serverName);
     return;
   }
-  const match = rt.router.current.lookup(view);
+  // Upgraded connections can live for hours: they hold no table once routed.
+  const table = rt.router.acquire();
+  const match = table.lookup(view);
+  rt.router.release(table);
   if (match === null) {
     writeRaw(socket, rt.options.defaultStatus, rt.options.serverName);
     return;
@@ -120,8 +123,18 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
     client.on('error', () => upstream.destroy());
     upstream.pipe(client);
     client.pipe(upstream);
+    // Both server-side sockets allow half-open connections; a tunnel either side ends is over,
+    // so end both (after the piped bytes are flushed) rather than wait on the other side.
+    const endBoth = (): void => {
+      client.end();
+      upstream.end();
+    };
+    upstream.once('end', endBoth);
+    client.once('end', endBoth);
     upstream.once('close', () => client.destroy());
     client.once('close', () => upstream.destroy());
+    this.rt.tunnels.add(client);
+    client.once('close', () => this.rt.tunnels.delete(client));
   }
 
   /** The backend answered without switching protocols: relay its answer, then close. */

@@ -18,6 +18,8 @@ export interface RequestOptions {
 
 export async function request(url: string, opts: RequestOptions = {}): Promise<Reply> {
   const u = new URL(url);
+  // Node sends array headers as given, so the Host header must be in the list.
+  const headers = Array.isArray(opts.headers) && !hasHost(opts.headers) ? [...opts.headers, 'host', u.host] : opts.headers;
   return new Promise<Reply>((resolve, reject) => {
     const req = http.request(
       {
@@ -25,9 +27,9 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<R
         port: u.port,
         path: u.pathname + u.search,
         method: opts.method ?? 'GET',
-        headers: opts.headers as http.OutgoingHttpHeaders,
+        headers: headers as http.OutgoingHttpHeaders,
         agent: opts.agent ?? false,
-        setHost: !hasHost(opts.headers),
+        setHost: !hasHost(headers),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -28,6 +28,12 @@ export interface TestServer {
 export async function startServer(handler: http.RequestListener): Promise<TestServer> {
   const server = http.createServer(handler);
   server.keepAliveTimeout = 5000;
+  // closeAllConnections() does not reach upgraded sockets, so track every socket.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -38,6 +44,7 @@ export async function startServer(handler: http.RequestListener): Promise<TestSe
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
+        for (const s of sockets) s.destroy();
         server.close(() => r());
       }),
   };

@@ -238,7 +238,7 @@ describe('local routes', () => {
 
   it('matches a <loopback> route again after its filters ran', async () => {
     proxy = await startSkiff(`
-      entry: Path("/v1/*rest") -> setPath("/v2/\${rest}") -> <loopback>;
+      entry: Path("/v1/*rest") -> setPath("/v2\${rest}") -> <loopback>;
       v2: PathSubtree("/v2") -> "${echo.url}";`);
     const r = await json<Echo>(`${proxy.url}/v1/items`);
     expect(r.status).toBe(200);

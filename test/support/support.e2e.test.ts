@@ -1,0 +1,58 @@
+/** The support listener: health, readiness through a drain, and the live table. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEcho, type TestServer } from '../helpers/upstream.js';
+import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import { request } from '../helpers/http.js';
+import { parseRoutes } from '../../src/eskip/parser.js';
+
+let echo: TestServer | undefined;
+let proxy: RunningSkiff | undefined;
+afterEach(async () => {
+  await proxy?.stop();
+  await echo?.close();
+  proxy = echo = undefined;
+});
+
+describe('support listener', () => {
+  it('prints the live table as eskip that parses back, and as JSON', async () => {
+    proxy = await startSkiff(`a: Path("/a") && Method("GET") -> setRequestHeader("X-A", "1") -> <shunt>; b: * -> <loopback>;`);
+    const text = await request(`${proxy.supportUrl}/routes`);
+    expect(text.status).toBe(200);
+    expect(parseRoutes(text.text).map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect(text.headers['x-count']).toBe('2');
+    const json = JSON.parse((await request(`${proxy.supportUrl}/routes`, { headers: { accept: 'application/json' } })).text) as { id: string }[];
+    expect(json.map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect((await request(`${proxy.supportUrl}/routes`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('is healthy and ready once the table is live, and not ready while draining', async () => {
+    echo = await startEcho();
+    proxy = await startSkiff(`r: * -> "${echo.url}";`);
+    expect((await request(`${proxy.supportUrl}/healthz`)).status).toBe(200);
+    expect((await request(`${proxy.supportUrl}/readyz`)).status).toBe(200);
+    const stopping = proxy.skiff.stop({ drainDelayMs: 300 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await request(`${proxy.supportUrl}/readyz`)).status).toBe(503);
+    // Still serving during the drain delay, but telling clients to go elsewhere.
+    const during = await request(`${proxy.url}/`);
+    expect(during.status).toBe(200);
+    expect(during.headers.connection).toBe('close');
+    await stopping;
+  });
+
+  it('lets an in-flight request finish during shutdown', async () => {
+    const { startServer } = await import('../helpers/upstream.js');
+    const slow = await startServer((_req, res) => setTimeout(() => res.end('done'), 400));
+    try {
+      proxy = await startSkiff(`r: * -> "${slow.url}";`);
+      const inflight = request(`${proxy.url}/`);
+      await new Promise((r) => setTimeout(r, 100));
+      await proxy.skiff.stop({ drainDelayMs: 0 });
+      const r = await inflight;
+      expect(r.status).toBe(200);
+      expect(r.text).toBe('done');
+    } finally {
+      await slow.close();
+    }
+  });
+});
