@@ -4,9 +4,10 @@
  */
 
 const NON_WORD = /\W/g;
+const WORD_ONLY = /^\w*$/;
 
 function escapeIdPart(s: string): string {
-  return s.replace(NON_WORD, '_');
+  return WORD_ONLY.test(s) ? s : s.replace(NON_WORD, '_');
 }
 
 /** `kube_<ns>__<name>__<host>__<path>__<service>`; `/foo` becomes `_foo`. */

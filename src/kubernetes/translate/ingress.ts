@@ -75,6 +75,8 @@ class IngressTranslator {
   /** Problems that set a route aside; the others are reported once for the whole Ingress. */
   private readonly reported = new Set<AnnotationProblem>();
   private readonly pathMode: PathMode;
+  /** The annotation predicates as an overlap-key part. */
+  private readonly predicatesKey: string;
   private readonly candidates: Candidate[] = [];
   private readonly customRoutes: RouteDefinition[] = [];
   private readonly hosts = new Set<string>();
@@ -91,6 +93,7 @@ class IngressTranslator {
     this.problems = new Map();
     for (const p of this.ann.problems) if (!this.problems.has(p.scope)) this.problems.set(p.scope, p);
     this.pathMode = this.ann.pathMode ?? ctx.pathMode;
+    this.predicatesKey = this.ann.predicates.length === 0 ? '' : JSON.stringify(this.ann.predicates);
   }
 
   run(): IngressTranslation {
@@ -127,22 +130,23 @@ class IngressTranslator {
       const rawPath = p.path ?? '';
       const backend = p.backend.service;
       const implementationSpecific = p.pathType === undefined || p.pathType === '' || p.pathType === 'ImplementationSpecific';
-      const id = routeId(this.namespace, this.name, host ?? '', rawPath, backend?.name ?? p.backend.resource?.name ?? '');
+      // Only needed to report a path that is set aside.
+      const id = (): string => routeId(this.namespace, this.name, host ?? '', rawPath, backend?.name ?? p.backend.resource?.name ?? '');
       if (backend === undefined) {
-        this.skip(id, ErrorCode.InvalidBackend, unsupportedBackend(p.backend));
+        this.skip(id(), ErrorCode.InvalidBackend, unsupportedBackend(p.backend));
         continue;
       }
       const modeProblem = this.problems.get('implementation-specific');
       if (implementationSpecific && rawPath !== '' && modeProblem !== undefined) {
-        this.skipFor(id, modeProblem);
+        this.skipFor(id(), modeProblem);
         continue;
       }
       const pr = pathPredicate(p.pathType, rawPath, this.pathMode);
       if (!pr.ok) {
-        this.skip(id, ErrorCode.InvalidIngress, pr.reason);
+        this.skip(id(), ErrorCode.InvalidIngress, pr.reason);
         continue;
       }
-      const groupKey = JSON.stringify(pr.predicate ?? null);
+      const groupKey = pathKey(pr.predicate);
       let group = groups.get(groupKey);
       if (group === undefined) {
         group = { rawPath, predicate: pr.predicate, implementationSpecific, entries: [] };
@@ -150,13 +154,13 @@ class IngressTranslator {
       }
       group.entries.push({ rawPath, service: backend.name, port: backend });
     }
-    for (const group of groups.values()) {
-      this.translateGroup(host, hostPredicates, group);
+    for (const [key, group] of groups) {
+      this.translateGroup(host, hostPredicates, group, key);
       this.addCustomRoutes(host, hostPredicates, group);
     }
   }
 
-  private translateGroup(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup): void {
+  private translateGroup(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup, groupKey: string): void {
     const predicates = group.predicate === undefined ? [...hostPredicates, ...this.ann.predicates] : [...hostPredicates, group.predicate, ...this.ann.predicates];
     const ids = group.entries.map((e) => routeId(this.namespace, this.name, host ?? '', e.rawPath, e.service));
     const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
@@ -177,12 +181,14 @@ class IngressTranslator {
     const routes: RouteDefinition[] = [];
     for (const share of shares) {
       const r = resolved[share.index]!;
-      routes.push({ id: r.id, predicates: [...predicates, ...share.predicates], filters: r.route.filters, backend: r.route.backend });
+      const all = share.predicates.length === 0 ? predicates : [...predicates, ...share.predicates];
+      routes.push({ id: r.id, predicates: all, filters: r.route.filters, backend: r.route.backend });
     }
     if (routes.length === 0) return;
     this.candidates.push({
       kind: 'rule',
-      key: 'rule|' + JSON.stringify(predicates),
+      // the host, the path predicate and the Ingress's predicates are the whole match
+      key: `rule|${host ?? ''}|${groupKey}|${this.predicatesKey}`,
       host,
       catchAll: this.ann.predicates.length === 0 && isCatchAllPath(group.predicate),
       routes,
@@ -247,7 +253,7 @@ class IngressTranslator {
     const catchAll = this.ann.predicates.length === 0;
     this.candidates.push({
       kind: 'default',
-      key: 'default|' + JSON.stringify(this.ann.predicates),
+      key: `default|${this.predicatesKey}`,
       host: undefined,
       catchAll,
       routes: [{ id, predicates: [...this.ann.predicates], ...route }],
@@ -257,13 +263,20 @@ class IngressTranslator {
       const predicates = [hostPredicate(host), ...this.ann.predicates];
       this.candidates.push({
         kind: 'host-default',
-        key: 'host-default|' + JSON.stringify(predicates),
+        key: `host-default|${host}|${this.predicatesKey}`,
         host,
         catchAll,
         routes: [{ id: hostIds[i++]!, predicates, ...route }],
       });
     }
   }
+}
+
+/** Identifies a path predicate (Path, PathSubtree and PathRegexp have one argument). */
+function pathKey(predicate: Call | undefined): string {
+  if (predicate === undefined) return '';
+  const arg = predicate.args[0];
+  return JSON.stringify([predicate.name, typeof arg === 'object' ? arg.regexp : arg]);
 }
 
 function isCatchAllPath(predicate: Call | undefined): boolean {

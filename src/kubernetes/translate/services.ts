@@ -12,6 +12,8 @@ import type { EndpointSlice, IngressServiceBackend, Service, ServicePort } from 
 export class ServiceIndex {
   private readonly services = new Map<string, Service>();
   private readonly slices = new Map<string, EndpointSlice[]>();
+  /** Resolutions by Service, port and settings: many paths share one Service. */
+  readonly resolved = new Map<string, Resolution>();
 
   constructor(services: readonly Service[], endpointSlices: readonly EndpointSlice[]) {
     for (const svc of services) this.services.set(key(svc.metadata.namespace, svc.metadata.name), svc);
@@ -71,6 +73,16 @@ export function resolveServiceBackend(
   ref: IngressServiceBackend,
   settings: BackendSettings,
 ): Resolution {
+  const key = `${namespace}/${ref.name}:${ref.port?.name ?? ''}:${ref.port?.number ?? ''}:${settings.scheme}:${settings.algorithm}:${settings.externalNames}`;
+  let resolution = index.resolved.get(key);
+  if (resolution === undefined) {
+    resolution = resolve(index, namespace, ref, settings);
+    index.resolved.set(key, resolution);
+  }
+  return resolution;
+}
+
+function resolve(index: ServiceIndex, namespace: string, ref: IngressServiceBackend, settings: BackendSettings): Resolution {
   const svc = index.service(namespace, ref.name);
   if (svc === undefined) return { ok: false, reason: `service ${namespace}/${ref.name} not found` };
   const wanted = describePort(ref);
@@ -146,24 +158,32 @@ export function readyEndpoints(slices: readonly EndpointSlice[], port: ServicePo
 
 /** `10.0.0.2` before `10.0.0.10`: digit runs compare by value, the rest by code unit. */
 export function naturalOrder(a: string, b: string): number {
-  const x = a.match(DIGITS_OR_NOT) ?? [];
-  const y = b.match(DIGITS_OR_NOT) ?? [];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const p = x[i]!;
-    const q = y[i]!;
-    if (p === q) continue;
-    const np = isDigits(p);
-    const nq = isDigits(q);
-    if (np && nq && p.length !== q.length) return p.length - q.length;
-    return p < q ? -1 : 1;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      let ej = j;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      // without leading zeros, the longer run is the larger number
+      if (ei - i !== ej - j) return ei - i - (ej - j);
+      for (; i < ei; i++, j++) {
+        const d = a.charCodeAt(i) - b.charCodeAt(j);
+        if (d !== 0) return d;
+      }
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
   }
-  return x.length - y.length;
+  return a.length - i - (b.length - j);
 }
 
-const DIGITS_OR_NOT = /[0-9]+|[^0-9]+/g;
-
-function isDigits(s: string): boolean {
-  const c = s.charCodeAt(0);
+function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 

@@ -42,7 +42,7 @@ export function translate(snapshot: ClusterSnapshot, options: TranslateOptions =
     ...(options.acceptDefaultClass !== undefined && { acceptDefaultClass: options.acceptDefaultClass }),
     ...(options.acceptClassless !== undefined && { acceptClassless: options.acceptClassless }),
   });
-  const ingresses = snapshot.ingresses.filter(isServed).sort(byPrecedence);
+  const ingresses = byPrecedence(snapshot.ingresses.filter(isServed));
   const ctx: IngressContext = {
     services: new ServiceIndex(snapshot.services, snapshot.endpointSlices),
     pathMode: options.pathMode ?? 'kubernetes-ingress',
@@ -123,8 +123,10 @@ function refKey(ingress: Ingress): string {
 }
 
 /** Oldest first; an Ingress without creation time counts as the newest. Then namespace, then name. */
-function byPrecedence(a: Ingress, b: Ingress): number {
-  return createdAt(a) - createdAt(b) || compare(a.metadata.namespace ?? 'default', b.metadata.namespace ?? 'default') || compare(a.metadata.name, b.metadata.name);
+function byPrecedence(ingresses: Ingress[]): Ingress[] {
+  const keyed = ingresses.map((ingress) => ({ ingress, at: createdAt(ingress), ns: ingress.metadata.namespace ?? 'default' }));
+  keyed.sort((a, b) => a.at - b.at || compare(a.ns, b.ns) || compare(a.ingress.metadata.name, b.ingress.metadata.name));
+  return keyed.map((k) => k.ingress);
 }
 
 function createdAt(ingress: Ingress): number {
