@@ -1,0 +1,76 @@
+/**
+ * The access log: one JSON line per request (or per sampled request), written in batches to a
+ * stream or file. Off unless enabled. The flow id is the one the flowId filter left in the state
+ * bag, or else the X-Flow-Id the client sent.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { ExchangeRecord } from '../proxy/observer.js';
+import type { Logger } from '../log.js';
+import { ErrorCode, SkiffError } from '../errors.js';
+import { BatchWriter } from './batch-writer.js';
+import { formatAccessLine } from './line.js';
+import { FLOW_ID_HEADER, FLOW_ID_STATE_KEY } from '../../filters/tracing/flow-id.js';
+
+export interface AccessLogOptions {
+  readonly enabled?: boolean;
+  /** Share of requests logged, 0..1; default 1. */
+  readonly sampleRate?: number;
+  /** A stream (default process.stdout) or a file path, appended to. */
+  readonly destination?: Writable | string;
+  /** Characters queued before a write is forced; default 64 KiB. */
+  readonly batchBytes?: number;
+  /** Characters kept while the destination is backed up; more lines are dropped. Default 4 MiB. */
+  readonly maxQueuedBytes?: number;
+  /** The draw for sampling; Math.random unless given. */
+  readonly random?: () => number;
+}
+
+/** The trace id for a record: given by the tracing side, which owns the per-request spans. */
+export type TraceIdSource = (record: ExchangeRecord) => string;
+
+export class AccessLog {
+  readonly writer: BatchWriter;
+  private readonly sampleRate: number;
+  private readonly random: () => number;
+  private readonly ownsStream: boolean;
+  private readonly stream: Writable;
+
+  constructor(
+    options: AccessLogOptions,
+    private readonly traceId: TraceIdSource,
+    log: Logger,
+  ) {
+    const rate = options.sampleRate ?? 1;
+    if (!(rate >= 0 && rate <= 1)) throw new SkiffError(ErrorCode.InvalidOption, `access log sampleRate must be within 0..1, got ${rate}`);
+    this.sampleRate = rate;
+    this.random = options.random ?? Math.random;
+    const dest = options.destination ?? process.stdout;
+    this.ownsStream = typeof dest === 'string';
+    this.stream = typeof dest === 'string' ? createWriteStream(dest, { flags: 'a' }) : dest;
+    this.writer = new BatchWriter(this.stream, {
+      ...(options.batchBytes === undefined ? {} : { batchBytes: options.batchBytes }),
+      ...(options.maxQueuedBytes === undefined ? {} : { maxQueuedBytes: options.maxQueuedBytes }),
+      onError: (err) => log.error('access log destination failed; lines are dropped from now on', { error: err.message }),
+    });
+  }
+
+  /** hot path: the sampling draw, one line built, one queue push. */
+  finished(record: ExchangeRecord): void {
+    if (this.sampleRate < 1 && this.random() >= this.sampleRate) return;
+    this.writer.write(formatAccessLine(record, Date.now(), flowIdOf(record), this.traceId(record)));
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+    if (this.ownsStream) await new Promise<void>((r) => this.stream.end(r));
+  }
+}
+
+/** The flow id the flowId filter set or kept, else the one the client sent. */
+function flowIdOf(record: ExchangeRecord): string {
+  const kept = record.filterState?.get(FLOW_ID_STATE_KEY);
+  if (typeof kept === 'string') return kept;
+  const received = record.req.headers[FLOW_ID_HEADER];
+  return typeof received === 'string' ? received : '';
+}

@@ -1,0 +1,161 @@
+/**
+ * The request metrics under Skipper's names and label shapes, so existing dashboards and
+ * alerts keep working: serve duration by route and by host, backend durations and errors,
+ * route lookup, total proxy time and response sizes.
+ *
+ * Label-bound children are cached per route (and per status and method within it), so a request
+ * costs map lookups and `observe` calls, never a `labels({...})` object.
+ */
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { ExchangeRecord } from '../proxy/observer.js';
+import type { ResolvedMetricsOptions } from './options.js';
+import { escapeHost, methodIndex, methodLabel, methodSlots, unknownHost } from './labels.js';
+
+interface HistogramChild {
+  observe(value: number): void;
+}
+
+interface CounterChild {
+  inc(value?: number): void;
+}
+
+/** The children of one route: created on first use, dropped when the table changes. */
+class RouteSeries {
+  /** Keyed by status * methodSlots + method index. */
+  readonly serveRoute = new Map<number, HistogramChild>();
+  readonly serveHost = new Map<number, HistogramChild>();
+  backend: HistogramChild | null = null;
+  backendError: CounterChild | null = null;
+  size: HistogramChild | null = null;
+
+  constructor(
+    readonly route: string,
+    /** Escaped host label. */
+    readonly host: string,
+  ) {}
+}
+
+/** The failure reasons that mean the backend call itself went wrong (see src/proxy/errors.ts). */
+function isBackendFailure(failure: string): boolean {
+  return failure === 'dial' || failure === 'timeout' || failure === 'network' || failure === 'request' || failure === 'response';
+}
+
+const nsPerSecond = 1e9;
+
+export class ProxyMetrics {
+  private readonly o: ResolvedMetricsOptions;
+  private readonly lookup: Histogram;
+  private readonly routeError: Counter;
+  private readonly total: Histogram;
+  private readonly serveRoute: Histogram<'code' | 'method' | 'route'>;
+  private readonly serveHost: Histogram<'code' | 'method' | 'host'>;
+  private readonly backend: Histogram<'route' | 'host' | 'zone'>;
+  private readonly backendCombined: Histogram;
+  private readonly backend5xx: Histogram;
+  private readonly backendError: Counter<'route'>;
+  private readonly responseSize: Histogram<'host'>;
+  private readonly series = new Map<string, RouteSeries>();
+  private readonly backendHosts = new Map<string, HistogramChild>();
+  private readonly unmatched: RouteSeries;
+  /** Route id → escaped host label, from the live tables. */
+  private hosts: ReadonlyMap<string, string> = new Map();
+
+  constructor(registry: Registry, o: ResolvedMetricsOptions) {
+    this.o = o;
+    const registers = [registry];
+    const buckets = o.buckets;
+    const hist = <T extends string>(name: string, help: string, labelNames: readonly T[] = []): Histogram<T> =>
+      new Histogram<T>({ name, help, labelNames, registers, ...(buckets === undefined ? {} : { buckets }) });
+    this.lookup = hist('skipper_route_lookup_duration_seconds', 'Time from arrival until the route lookup is done.');
+    this.routeError = new Counter({ name: 'skipper_route_error_total', help: 'Requests no route matched.', registers });
+    this.total = hist('skipper_proxy_total_duration_seconds', 'Time from arrival until the response is served.');
+    this.serveRoute = hist('skipper_serve_route_duration_seconds', 'Serve duration by route.', ['code', 'method', 'route']);
+    this.serveHost = hist('skipper_serve_host_duration_seconds', 'Serve duration by the host of the matched route.', ['code', 'method', 'host']);
+    this.backend = hist('skipper_backend_duration_seconds', 'Backend call duration by route or backend host.', ['route', 'host', 'zone']);
+    this.backendCombined = hist('skipper_backend_combined_duration_seconds', 'Backend call duration of all routes.');
+    this.backend5xx = hist('skipper_backend_5xx_duration_seconds', 'Duration of backend calls that failed or answered 5xx.');
+    this.backendError = new Counter({ name: 'skipper_backend_error_total', help: 'Backend calls that failed.', labelNames: ['route'], registers });
+    this.responseSize = new Histogram({
+      name: 'skipper_response_size_bytes',
+      help: 'Body bytes sent to the client, by the host of the matched route.',
+      labelNames: ['host'],
+      buckets: o.sizeBuckets,
+      registers,
+    });
+    this.unmatched = new RouteSeries('', unknownHost);
+  }
+
+  /** Route id → host (as written in the route, unescaped); replaces the previous map. */
+  setRouteHosts(hosts: ReadonlyMap<string, string>): void {
+    const escaped = new Map<string, string>();
+    for (const [id, host] of hosts) escaped.set(id, escapeHost(host));
+    this.hosts = escaped;
+    this.series.clear();
+    this.backendHosts.clear();
+  }
+
+  /** hot path: one clock read and one observation. */
+  started(record: ExchangeRecord): void {
+    if (record.failure === 'bad_target') return;
+    this.lookup.observe(Number(process.hrtime.bigint() - record.startNs) / nsPerSecond);
+    if (record.routeId === '') this.routeError.inc();
+  }
+
+  /** hot path: cached children only; a child is created once per label set. */
+  finished(record: ExchangeRecord): void {
+    const o = this.o;
+    const seconds = Number(record.endNs - record.startNs) / nsPerSecond;
+    this.total.observe(seconds);
+    const s = this.seriesOf(record.routeId);
+    const status = record.status;
+    const m = methodIndex(record.view.method);
+    const key = status * methodSlots + m;
+    if (o.serveRoute) {
+      let c = s.serveRoute.get(key);
+      if (c === undefined) {
+        c = this.serveRoute.labels(String(status), methodLabel(m), s.route);
+        s.serveRoute.set(key, c);
+      }
+      c.observe(seconds);
+    }
+    if (o.serveHost) {
+      let c = s.serveHost.get(key);
+      if (c === undefined) {
+        c = this.serveHost.labels(String(status), methodLabel(m), s.host);
+        s.serveHost.set(key, c);
+      }
+      c.observe(seconds);
+    }
+    (s.size ??= this.responseSize.labels(s.host)).observe(record.bytes);
+    if (record.upstreamStartNs !== 0n) this.backendFinished(record, s);
+  }
+
+  private backendFinished(record: ExchangeRecord, s: RouteSeries): void {
+    const end = record.upstreamEndNs === 0n ? record.endNs : record.upstreamEndNs;
+    const seconds = Number(end - record.upstreamStartNs) / nsPerSecond;
+    this.backendCombined.observe(seconds);
+    if (this.o.routeBackend) (s.backend ??= this.backend.labels(s.route, '', '')).observe(seconds);
+    const endpoint = record.endpoint;
+    if (this.o.backendHost && endpoint !== null) {
+      let c = this.backendHosts.get(endpoint.authority);
+      if (c === undefined) {
+        c = this.backend.labels('', escapeHost(endpoint.authority), '');
+        this.backendHosts.set(endpoint.authority, c);
+      }
+      c.observe(seconds);
+    }
+    const failed = isBackendFailure(record.failure);
+    if (failed) (s.backendError ??= this.backendError.labels(s.route)).inc();
+    if (failed || record.status >= 500) this.backend5xx.observe(seconds);
+  }
+
+  private seriesOf(routeId: string): RouteSeries {
+    if (routeId === '') return this.unmatched;
+    let s = this.series.get(routeId);
+    if (s === undefined) {
+      s = new RouteSeries(routeId, this.hosts.get(routeId) ?? '');
+      this.series.set(routeId, s);
+    }
+    return s;
+  }
+}
