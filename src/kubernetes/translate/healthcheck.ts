@@ -3,6 +3,9 @@
  * private and loopback sources, as Skipper's `kube__healthz_up`. Skipper also emits a
  * `Shutdown()` route answering 503 while draining; skiff has no such predicate, so the proxy itself
  * answers 503 on {@link HEALTHCHECK_PATH} once it drains.
+ *
+ * The route has no Host condition, so it answers requests whose Host no rule names: load balancer
+ * health checks and kubelet probes address the node or pod IP, which is never an Ingress host.
  */
 import type { RouteDefinition } from '../../eskip/definition.js';
 

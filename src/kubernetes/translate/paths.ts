@@ -9,7 +9,10 @@
  *
  * Precedence between paths is structural in the path tree: a longer prefix sits deeper and wins,
  * and at equal length the static `Path` node wins over the `PathSubtree` wildcard (Exact before
- * Prefix), so no `Weight()` is needed for Exact and Prefix paths.
+ * Prefix), so no `Weight()` is needed for Exact and Prefix paths. `PathRegexp` routes (the
+ * regexp modes) are not in the tree: as in Skipper, the matcher tries them only when no tree route
+ * of the host matches, so a host that mixes them with a Prefix `/` path sends everything to the
+ * latter; `path-prefix` mode avoids that.
  */
 import type { Call } from '../../eskip/definition.js';
 import { compileRegexp } from '../../predicates/regexp.js';
