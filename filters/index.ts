@@ -18,6 +18,14 @@ import { inlineContent } from './status/inline-content.js';
 import { redirectTo } from './status/redirect-to.js';
 import { status } from './status/status.js';
 import { backendTimeout } from './timeout/backend-timeout.js';
+import { ipAllowList } from './ip/ip-allow-list.js';
+import { ipDenyList } from './ip/ip-deny-list.js';
+import { jwtClaimToHeader } from './auth/jwt-claim-to-header.js';
+import { jwtValidation, jwtValidationKeys } from './auth/jwt-validation.js';
+import { forwardTokenField } from './auth/forward-token-field.js';
+import { flowId } from './tracing/flow-id.js';
+import { requestId } from './tracing/request-id.js';
+import { xforward, xforwardFirst } from './tracing/xforward.js';
 
 export function builtinFilters(): FilterSpec[] {
   return [
@@ -36,5 +44,15 @@ export function builtinFilters(): FilterSpec[] {
     backendTimeout,
     comment,
     annotate,
+    ipAllowList,
+    ipDenyList,
+    jwtClaimToHeader,
+    jwtValidation,
+    jwtValidationKeys,
+    forwardTokenField,
+    flowId,
+    requestId,
+    xforward,
+    xforwardFirst,
   ];
 }
