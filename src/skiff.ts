@@ -23,6 +23,7 @@ import type { MetricsHandler } from './support/server.js';
 import type { Logger } from './log.js';
 import { Registry } from './registry.js';
 import { builtinPredicates } from './predicates/index.js';
+import { shutdownSpec } from './predicates/shutdown.js';
 import { builtinFilters } from '../filters/index.js';
 import { buildTable } from './routing/build.js';
 import { Router } from './routing/router.js';
@@ -91,12 +92,16 @@ interface ListenerState {
 
 export function createSkiff(config: SkiffConfig): Skiff {
   const log = config.log ?? createLogger('info');
-  const predicates = new Registry<PredicateSpec>([...builtinPredicates(), ...(config.predicates ?? [])]);
+  let draining = false;
+  const predicates = new Registry<PredicateSpec>([
+    ...builtinPredicates(),
+    shutdownSpec(() => draining),
+    ...(config.predicates ?? []),
+  ]);
   const filters = new Registry<FilterSpec>([...builtinFilters(), ...(config.filters ?? [])]);
   const options: ProxyOptions = { ...defaultProxyOptions, ...config.proxy };
   const agent: Agent = createUpstreamAgent(options);
   const shared = config.sources ?? [];
-  let draining = false;
   let started = false;
   let supportServer: http.Server | null = null;
   let supportAddress: { host: string; port: number } | null = null;

@@ -16,7 +16,7 @@ export {
   isIngressServed,
 } from './classes.js';
 export type { ClassSelection } from './classes.js';
-export { DEFAULT_HEALTHCHECK_SOURCES, HEALTHCHECK_PATH, HEALTHCHECK_ROUTE_ID, healthcheckRoute } from './healthcheck.js';
+export { DEFAULT_HEALTHCHECK_SOURCES, HEALTHCHECK_PATH, HEALTHCHECK_ROUTE_ID, HEALTHCHECK_DOWN_ROUTE_ID, healthcheckRoutes } from './healthcheck.js';
 export { hostRegexp } from './hosts.js';
 export {
   ANNOTATION_BACKEND_PROTOCOL,

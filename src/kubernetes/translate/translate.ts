@@ -20,7 +20,7 @@ import type { RouteDefinition } from '../../eskip/definition.js';
 import { ErrorCode } from '../../errors.js';
 import type { Ingress } from '../objects.js';
 import { createClassMatcher, DEFAULT_INGRESS_CLASS } from './classes.js';
-import { healthcheckRoute } from './healthcheck.js';
+import { healthcheckRoutes } from './healthcheck.js';
 import { hostPredicate } from './hosts.js';
 import { catchAllId } from './ids.js';
 import { translateIngress } from './ingress.js';
@@ -97,7 +97,9 @@ export function translate(snapshot: ClusterSnapshot, options: TranslateOptions =
       emitted.push({ route: { id: catchAllId(host), predicates: [hostPredicate(host)], filters: [], backend: { type: 'shunt' } }, object: undefined });
     }
   }
-  if (options.healthcheck ?? true) emitted.push({ route: healthcheckRoute(options.healthcheckSources), object: undefined });
+  if (options.healthcheck ?? true) {
+    for (const route of healthcheckRoutes(options.healthcheckSources)) emitted.push({ route, object: undefined });
+  }
 
   const routes: RouteDefinition[] = [];
   const ids = new Set<string>();

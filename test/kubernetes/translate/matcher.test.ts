@@ -9,6 +9,7 @@ import { compileBackend } from '../../../src/backend/compile.js';
 import { translate } from '../../../src/kubernetes/translate/index.js';
 import type { TranslateOptions } from '../../../src/kubernetes/translate/index.js';
 import { builtinPredicates } from '../../../src/predicates/index.js';
+import { shutdownSpec } from '../../../src/predicates/shutdown.js';
 import { Registry } from '../../../src/registry.js';
 import { buildTable } from '../../../src/routing/build.js';
 import type { RouteTable } from '../../../src/routing/table.js';
@@ -17,7 +18,11 @@ import { builtinFilters } from '../../../filters/index.js';
 import { requestView } from '../../helpers/request.js';
 import { loadSnapshot } from './load-fixture.js';
 
-const deps = { predicates: new Registry(builtinPredicates()), filters: new Registry(builtinFilters()), compileBackend };
+const deps = {
+  predicates: new Registry([...builtinPredicates(), shutdownSpec(() => false)]),
+  filters: new Registry(builtinFilters()),
+  compileBackend,
+};
 
 interface Table {
   readonly routes: RouteTable;

@@ -82,10 +82,11 @@ describe('translate', () => {
     }
   });
 
-  it('emits the health-check route by default, and never twice', () => {
+  it('emits the health-check routes (up, and down while draining) by default, and never twice', () => {
     const result = translate({ ingresses: [], services: [], endpointSlices: [], ingressClasses: [] }, {});
-    expect(result.routes).toHaveLength(1);
-    expect(result.routes[0]!.predicates[0]).toEqual({ name: 'Path', args: [HEALTHCHECK_PATH] });
+    expect(result.routes.map((r) => r.id)).toEqual(['kube__healthz_down', 'kube__healthz_up']);
+    for (const r of result.routes) expect(r.predicates[0]).toEqual({ name: 'Path', args: [HEALTHCHECK_PATH] });
+    expect(result.routes[0]!.predicates.at(-1)).toEqual({ name: 'Shutdown', args: [] });
   });
 
   it('leaves out the per-host catch-alls when asked', () => {
@@ -105,7 +106,7 @@ describe('translate', () => {
     const result = translate(snapshot, {});
     const ms = performance.now() - start;
     console.log(`translate: 10,000 Ingresses / 30,000 paths → ${result.routes.length} routes in ${ms.toFixed(0)} ms`);
-    expect(result.routes).toHaveLength(30_001);
+    expect(result.routes).toHaveLength(30_002);
     expect(result.skipped).toEqual([]);
     expect(ms).toBeLessThan(3000);
   });
