@@ -18,6 +18,7 @@ import { inlineContent } from './status/inline-content.js';
 import { redirectTo } from './status/redirect-to.js';
 import { status } from './status/status.js';
 import { backendTimeout } from './timeout/backend-timeout.js';
+import { tracingTag } from './tracing/tracing-tag.js';
 import { ipAllowList } from './ip/ip-allow-list.js';
 import { ipDenyList } from './ip/ip-deny-list.js';
 import { jwtClaimToHeader } from './auth/jwt-claim-to-header.js';
@@ -44,6 +45,7 @@ export function builtinFilters(): FilterSpec[] {
     backendTimeout,
     comment,
     annotate,
+    tracingTag,
     ipAllowList,
     ipDenyList,
     jwtClaimToHeader,

@@ -27,3 +27,4 @@ export const FlowId = 'flowId';
 export const RequestId = 'requestId';
 export const Xforward = 'xforward';
 export const XforwardFirst = 'xforwardFirst';
+export const TracingTag = 'tracingTag';
