@@ -105,16 +105,33 @@ export function translateRe2(source: string): { source: string; flags: string } 
 }
 
 /**
+ * Compiled expressions by flags and source. A table of Ingress routes repeats each host regexp
+ * once per path, so sharing saves most of the compile work and memory of a big build. Sharing is
+ * safe because the flags never include `g` or `y`: a RegExp without them keeps no match state.
+ * Bounded: it is cleared when full, so sources that come and go cannot grow it without limit.
+ */
+const compiled = new Map<string, RegExp>();
+const MAX_CACHED = 50_000;
+
+/**
  * Compiles an eskip regexp for predicate or filter `name`. `flags` adds JS flags (Host adds `i`).
  * Throws InvalidArgs naming the expression when it does not compile.
  */
 export function compileRegexp(name: string, source: string, flags = ''): RegExp {
+  const key = `${flags}/${source}`;
+  const cached = compiled.get(key);
+  if (cached !== undefined) return cached;
+  let regexp: RegExp;
   try {
     const translated = translateRe2(source);
     let all = translated.flags;
     for (const f of flags) if (!all.includes(f)) all += f;
-    return new RegExp(translated.source, all);
+    if (all.includes('g') || all.includes('y')) throw new Error('the g and y flags are not allowed');
+    regexp = new RegExp(translated.source, all);
   } catch (e) {
     throw invalidArgs(name, `invalid regexp /${source}/: ${(e as Error).message}`);
   }
+  if (compiled.size >= MAX_CACHED) compiled.clear();
+  compiled.set(key, regexp);
+  return regexp;
 }

@@ -10,8 +10,11 @@ import { treeKeys } from '../predicates/path-pattern.js';
 import { type Candidate, compareCandidates } from './candidate.js';
 import { PathTree } from './path-tree.js';
 
-export class RouteBucket {
-  private readonly tree = new PathTree();
+/**
+ * Extends the tree rather than holding one so that a lookup reads the tree's fields from the
+ * bucket object itself: one object less to fetch per request in a table too big for the cache.
+ */
+export class RouteBucket extends PathTree {
   private readonly others: Candidate[] = [];
 
   add(candidate: Candidate, path: PathPredicate | null): void {
@@ -20,29 +23,29 @@ export class RouteBucket {
       return;
     }
     const { pattern, subtree } = path;
-    const keys = treeKeys(pattern, subtree);
-    for (const key of keys) {
+    const plain = pattern.paramNames.length === 0 && pattern.freeName === null;
+    for (const key of treeKeys(pattern, subtree)) {
       // a subtree matched at its base or base + "/" has no remainder in the path: it is "/"
-      const atBase = subtree && !key.endsWith('*');
-      this.tree.insert(key, { candidate, paramNames: pattern.paramNames, freeName: pattern.freeName, freeAtBase: atBase });
+      const freeAtBase = subtree && !key.endsWith('*');
+      this.insert(key, { candidate, paramNames: pattern.paramNames, freeName: pattern.freeName, freeAtBase, plain });
     }
   }
 
-  seal(): void {
-    this.tree.seal();
+  override seal(): void {
+    super.seal();
     this.others.sort(compareCandidates);
   }
 
   // hot path: the tree, then the routes without a path predicate
-  lookup(req: RequestView): RouteMatch | null {
-    if (!this.tree.isEmpty) {
-      const found = this.tree.lookup(req);
+  override lookup(req: RequestView): RouteMatch | null {
+    if (!this.isEmpty) {
+      const found = super.lookup(req);
       if (found !== null) return found;
     }
     const others = this.others;
     for (let i = 0; i < others.length; i++) {
       const candidate = others[i]!;
-      if (candidate.accepts(req)) return candidate.match;
+      if (candidate.accepts(req)) return candidate;
     }
     return null;
   }

@@ -1,7 +1,8 @@
 /**
  * A route as the matcher holds it: the conditions still to test per request (the path tree and
- * host index have already decided theirs), its rank in a leaf, and a ready-made RouteMatch for
- * matches without path parameters, so that the common lookup allocates nothing.
+ * host index have already decided theirs) and its rank in a leaf. It is also the RouteMatch
+ * returned for matches without path parameters, so the common lookup allocates nothing and
+ * touches one object less.
  */
 import type { Predicate, RequestView } from '../spec.js';
 import type { Route, RouteMatch } from './route.js';
@@ -10,8 +11,12 @@ import { hasPlainPort } from './host-pattern.js';
 /** Shared by every match without path parameters: prototype-less and frozen. */
 export const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
 
-export class Candidate {
+/** Shared by every route with nothing left to evaluate: one array that stays in cache. */
+const NO_PREDICATES: readonly Predicate[] = Object.freeze([]);
+
+export class Candidate implements RouteMatch {
   readonly route: Route;
+  readonly params: Readonly<Record<string, string>> = EMPTY_PARAMS;
   /** Position in the definitions: the tie-break between equal weights (earlier wins). */
   readonly order: number;
   readonly weight: number;
@@ -22,15 +27,14 @@ export class Candidate {
    * for a host whose port part is not numeric. Null when there are none.
    */
   readonly hostChecks: readonly Predicate[] | null;
-  readonly match: RouteMatch;
 
   constructor(route: Route, order: number, weight: number, predicates: readonly Predicate[], hostChecks: readonly Predicate[] | null) {
     this.route = route;
     this.order = order;
     this.weight = weight;
-    this.predicates = predicates;
+    this.predicates = predicates.length === 0 ? NO_PREDICATES : predicates;
     this.hostChecks = hostChecks;
-    this.match = Object.freeze({ route, params: EMPTY_PARAMS });
+    Object.freeze(this);
   }
 
   // hot path: one loop over prebuilt predicates, no allocation

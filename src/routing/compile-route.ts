@@ -103,11 +103,10 @@ export function compileRoute(def: RouteDefinition, order: number, deps: BuildDep
   }
   const host = chooseHost(predicates);
   const captured = host !== null && host.complete ? host.predicate : null;
-  const evaluated = predicates
-    .filter((p) => !isPlacementOnly(p) && p !== captured)
-    .map((p, i) => ({ p, i, rank: evaluationRank(p) }))
-    .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map((e) => e.p);
+  const evaluated: Predicate[] = [];
+  for (const p of predicates) if (!isPlacementOnly(p) && p !== captured) evaluated.push(p);
+  // Array.prototype.sort is stable: equal ranks keep the order written
+  if (evaluated.length > 1) evaluated.sort((a, b) => evaluationRank(a) - evaluationRank(b));
 
   let backend: Backend;
   try {

@@ -1,5 +1,5 @@
 /**
- * The path tree of one host bucket: a radix tree over tree keys (`/a/:/b/*`), with Skipper's
+ * The path tree of one host bucket: a tree of path segments over tree keys (`/a/:/b/*`), with Skipper's
  * lookup order at every node: the static child first, then the `:` child, then the free
  * wildcard, backtracking to the next option when no route of a leaf accepts the request.
  * Wildcard names live on the leaves, not the nodes, so `/r/:id` and `/r/:rid` share a node and
@@ -20,24 +20,25 @@ export interface TreeLeaf {
   readonly freeName: string | null;
   /** A subtree matched at its base (`/foo` or `/foo/`): the remainder is `/`. */
   readonly freeAtBase: boolean;
+  /** No wildcard at all: the candidate itself is the match (read here, not from the arrays). */
+  readonly plain: boolean;
 }
 
 const COLON = 58;
 const STAR = 42;
 
+/**
+ * One path segment position. Static children are keyed by the whole segment text. Most nodes
+ * have a single static child, kept in two fields and compared in place; a Map holds them once
+ * there are more (fewer objects to build and to touch).
+ */
 class PathNode {
-  /** Static text consumed on entering this node ('' for wildcard nodes and the root). */
-  prefix: string;
-  /** First character of each static child, parallel to `statics`: a scan over small ints. */
-  readonly firstChars: number[] = [];
-  readonly statics: PathNode[] = [];
+  onlyKey: string | null = null;
+  onlyChild: PathNode | null = null;
+  statics: Map<string, PathNode> | null = null;
   param: PathNode | null = null;
   free: PathNode | null = null;
   leaves: TreeLeaf[] | null = null;
-
-  constructor(prefix: string) {
-    this.prefix = prefix;
-  }
 }
 
 /**
@@ -52,7 +53,8 @@ let freeStart = 0;
 const Params = function Params() {} as unknown as new () => Record<string, string>;
 Params.prototype = Object.create(null);
 
-function matchLeaves(leaves: readonly TreeLeaf[], req: RequestView): TreeLeaf | null {
+function matchLeaves(leaves: readonly TreeLeaf[] | null, req: RequestView): TreeLeaf | null {
+  if (leaves === null) return null;
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
     if (leaf.candidate.accepts(req)) return leaf;
@@ -60,38 +62,42 @@ function matchLeaves(leaves: readonly TreeLeaf[], req: RequestView): TreeLeaf | 
   return null;
 }
 
-// hot path: recursion over the path string by index, no slicing until a match is built
-function search(node: PathNode, path: string, pos: number, depth: number, req: RequestView): TreeLeaf | null {
-  if (pos === path.length) return node.leaves === null ? null : matchLeaves(node.leaves, req);
-  const c = path.charCodeAt(pos);
-  const chars = node.firstChars;
-  for (let i = 0; i < chars.length; i++) {
-    if (chars[i] !== c) continue;
-    const child = node.statics[i]!;
-    if (path.startsWith(child.prefix, pos)) {
-      const found = search(child, path, pos + child.prefix.length, depth, req);
-      if (found !== null) return found;
-    }
-    break;
+/**
+ * Depth-first search from `node`, whose segments end just before `start` (path[start - 1] is
+ * the `/` in front of the current segment). One node per segment keeps the number of objects a
+ * lookup touches small, which is what costs time once the table outgrows the CPU caches.
+ * hot path: slices a segment only to probe a node with several static children.
+ */
+function search(node: PathNode, path: string, start: number, depth: number, req: RequestView): TreeLeaf | null {
+  let end = path.indexOf('/', start);
+  const last = end === -1;
+  if (last) end = path.length;
+  let child: PathNode | undefined;
+  const onlyKey = node.onlyKey;
+  if (onlyKey !== null) {
+    if (onlyKey.length === end - start && path.startsWith(onlyKey, start)) child = node.onlyChild!;
+  } else if (node.statics !== null) {
+    child = node.statics.get(path.slice(start, end));
   }
-  if (node.param !== null) {
-    let end = path.indexOf('/', pos);
-    if (end === -1) end = path.length;
-    // a wildcard never takes an empty segment
-    if (end > pos) {
-      const found = search(node.param, path, end, depth + 1, req);
-      if (found !== null) {
-        paramBounds[depth * 2] = pos;
-        paramBounds[depth * 2 + 1] = end;
-        return found;
-      }
-    }
+  if (child !== undefined) {
+    const found = last ? matchLeaves(child.leaves, req) : search(child, path, end + 1, depth, req);
+    if (found !== null) return found;
   }
-  const free = node.free;
-  if (free !== null && free.leaves !== null) {
-    const found = matchLeaves(free.leaves, req);
+  const param = node.param;
+  // a wildcard never takes an empty segment
+  if (param !== null && end > start) {
+    const found = last ? matchLeaves(param.leaves, req) : search(param, path, end + 1, depth + 1, req);
     if (found !== null) {
-      freeStart = pos;
+      paramBounds[depth * 2] = start;
+      paramBounds[depth * 2 + 1] = end;
+      return found;
+    }
+  }
+  // the free wildcard needs a non-empty remainder
+  if (node.free !== null && start < path.length) {
+    const found = matchLeaves(node.free.leaves, req);
+    if (found !== null) {
+      freeStart = start;
       return found;
     }
   }
@@ -99,36 +105,35 @@ function search(node: PathNode, path: string, pos: number, depth: number, req: R
 }
 
 export class PathTree {
-  private readonly root = new PathNode('');
-  private readonly leafNodes: PathNode[] = [];
+  private readonly root = new PathNode();
+  /** Leaves of keys without wildcards by their full path: most lookups end here, in one probe. */
+  private readonly staticPaths = new Map<string, TreeLeaf[]>();
+  private readonly leafLists: TreeLeaf[][] = [];
   private empty = true;
 
   get isEmpty(): boolean {
     return this.empty;
   }
 
-  /** Adds a route at a tree key produced by the path pattern parser. */
+  /** Adds a route at a tree key produced by the path pattern parser (`/a/:/b/*`). */
   insert(key: string, leaf: TreeLeaf): void {
     let node = this.root;
-    let i = 0;
-    while (i < key.length) {
-      const c = key.charCodeAt(i);
+    const segments = key.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const segment = segments[i]!;
+      const c = segment.length === 1 ? segment.charCodeAt(0) : 0;
       if (c === COLON) {
-        node = node.param ??= new PathNode('');
-        i++;
+        node = node.param ??= new PathNode();
       } else if (c === STAR) {
-        node = node.free ??= new PathNode('');
-        break;
+        node = node.free ??= new PathNode();
       } else {
-        let end = i + 1;
-        while (end < key.length && key.charCodeAt(end) !== COLON && key.charCodeAt(end) !== STAR) end++;
-        node = insertStatic(node, key, i, end);
-        i = end;
+        node = staticChild(node, segment);
       }
     }
     if (node.leaves === null) {
       node.leaves = [];
-      this.leafNodes.push(node);
+      this.leafLists.push(node.leaves);
+      if (key.indexOf(':') === -1 && key.indexOf('*') === -1) this.staticPaths.set(key, node.leaves);
     }
     node.leaves.push(leaf);
     this.empty = false;
@@ -136,16 +141,21 @@ export class PathTree {
 
   /** Sorts every leaf list by weight, then definition order. Call once, after the inserts. */
   seal(): void {
-    for (const node of this.leafNodes) node.leaves!.sort((a, b) => compareCandidates(a.candidate, b.candidate));
+    for (const leaves of this.leafLists) leaves.sort((a, b) => compareCandidates(a.candidate, b.candidate));
   }
 
-  // hot path: returns the shared RouteMatch when the route has no wildcards
+  // hot path: a static path is one Map probe; the shared RouteMatch is returned when the route
+  // has no wildcards
   lookup(req: RequestView): RouteMatch | null {
     const path = req.path;
-    const leaf = search(this.root, path, 0, 0, req);
-    if (leaf === null) return null;
+    // the all-static position is the first the tree order would try, so a match there wins
+    let leaf = matchLeaves(this.staticPaths.get(path) ?? null, req);
+    if (leaf === null) {
+      leaf = search(this.root, path, 1, 0, req);
+      if (leaf === null) return null;
+    }
+    if (leaf.plain) return leaf.candidate;
     const names = leaf.paramNames;
-    if (names.length === 0 && leaf.freeName === null) return leaf.candidate.match;
     const params = new Params();
     for (let i = 0; i < names.length; i++) {
       params[names[i]!] = path.slice(paramBounds[i * 2]!, paramBounds[i * 2 + 1]!);
@@ -158,32 +168,22 @@ export class PathTree {
   }
 }
 
-/** Walks (and splits where needed) the static children for key[start, end). */
-function insertStatic(node: PathNode, key: string, start: number, end: number): PathNode {
-  let i = start;
-  while (i < end) {
-    const c = key.charCodeAt(i);
-    const index = node.firstChars.indexOf(c);
-    if (index === -1) {
-      const child = new PathNode(key.slice(i, end));
-      node.firstChars.push(c);
-      node.statics.push(child);
-      return child;
-    }
-    let child = node.statics[index]!;
-    const prefix = child.prefix;
-    let common = 0;
-    while (common < prefix.length && i + common < end && prefix.charCodeAt(common) === key.charCodeAt(i + common)) common++;
-    if (common < prefix.length) {
-      const middle = new PathNode(prefix.slice(0, common));
-      child.prefix = prefix.slice(common);
-      middle.firstChars.push(child.prefix.charCodeAt(0));
-      middle.statics.push(child);
-      node.statics[index] = middle;
-      child = middle;
-    }
-    node = child;
-    i += common;
+function staticChild(node: PathNode, segment: string): PathNode {
+  if (node.onlyKey === segment) return node.onlyChild!;
+  if (node.onlyKey === null && node.statics === null) {
+    node.onlyKey = segment;
+    node.onlyChild = new PathNode();
+    return node.onlyChild;
   }
-  return node;
+  if (node.statics === null) {
+    node.statics = new Map([[node.onlyKey!, node.onlyChild!]]);
+    node.onlyKey = null;
+    node.onlyChild = null;
+  }
+  let child = node.statics.get(segment);
+  if (child === undefined) {
+    child = new PathNode();
+    node.statics.set(segment, child);
+  }
+  return child;
 }

@@ -38,3 +38,18 @@ describe('translateRe2', () => {
     expect((error as SkiffError).message).toMatch(/^Host: invalid regexp/);
   });
 });
+
+describe('compileRegexp sharing', () => {
+  it('shares one RegExp per source and flags, and keeps flags apart', () => {
+    const a = compileRegexp('Host', '^shared[.]example$', 'i');
+    expect(compileRegexp('Host', '^shared[.]example$', 'i')).toBe(a);
+    const b = compileRegexp('PathRegexp', '^shared[.]example$');
+    expect(b).not.toBe(a);
+    expect(a.test('SHARED.example')).toBe(true);
+    expect(b.test('SHARED.example')).toBe(false);
+  });
+
+  it('never hands out stateful (global or sticky) expressions', () => {
+    expect(() => compileRegexp('T', 'a', 'g')).toThrow(SkiffError);
+  });
+});
