@@ -1,0 +1,170 @@
+/**
+ * The remote key set behind the JWT filters: keys survive an outage of the JWKS endpoint,
+ * unknown `kid`s fetch at most once per cooldown, rotated-in keys are picked up, concurrent
+ * fetches merge, and a set that never loaded refuses tokens (fail closed).
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { jwtVerify } from 'jose';
+import { jwksAt, jwksByDiscovery, KeysUnavailableError } from '../../../filters/auth/remote-key-set.js';
+import { jwtClaimToHeader } from '../../../filters/auth/jwt-claim-to-header.js';
+import type { Filter } from '../../../src/spec.js';
+import { filterContext } from '../../helpers/filter-context.js';
+import { KeyServer, signingKey, sleep, token, type SigningKey } from './jwt-fixtures.js';
+
+let k1: SigningKey;
+let k2: SigningKey;
+let server: KeyServer | undefined;
+const created: Filter[] = [];
+
+beforeAll(async () => {
+  k1 = await signingKey('k1');
+  k2 = await signingKey('k2', 'ES256');
+});
+afterEach(async () => {
+  for (const f of created.splice(0)) f.close?.();
+  await server?.close();
+  server = undefined;
+});
+
+const opts = (o: Partial<{ refreshMs: number; cooldownMs: number; timeoutMs: number }> = {}) => ({
+  refreshMs: 600_000,
+  cooldownMs: 30_000,
+  timeoutMs: 2000,
+  ...o,
+});
+
+async function verifies(getKey: Parameters<typeof jwtVerify>[1], jwt: string): Promise<boolean | string> {
+  try {
+    await jwtVerify(jwt, getKey as never, { algorithms: ['RS256', 'ES256'] });
+    return true;
+  } catch (err) {
+    return (err as Error).name;
+  }
+}
+
+describe('RemoteKeySet', () => {
+  it('keeps the last good keys when the endpoint goes down after the first fetch', async () => {
+    server = await KeyServer.start([k1]);
+    const set = jwksAt(server.jwksUrl, opts({ refreshMs: 1, cooldownMs: 0 }));
+    expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe(true);
+    expect(server.jwksFetches).toBe(1);
+
+    for (const mode of ['error', 'reset'] as const) {
+      server.goDown(mode);
+      await sleep(5);
+      // stale keys: each use starts a background refresh, which fails; the old keys still verify
+      for (let i = 0; i < 3; i++) {
+        expect(await verifies(set.getKey, await token(k1, { sub: `fresh-${mode}-${i}` }))).toBe(true);
+        await sleep(20);
+      }
+    }
+    const stats = set.stats();
+    expect(stats.errors).toBeGreaterThanOrEqual(2);
+    expect(stats.lastError).not.toBeNull();
+    expect(stats.ageMs).toBeGreaterThan(0);
+  });
+
+  it('unlike jose createRemoteJWKSet, which rejects valid tokens once its cache is old and the endpoint is down', async () => {
+    const { createRemoteJWKSet } = await import('jose');
+    server = await KeyServer.start([k1]);
+    const joseSet = createRemoteJWKSet(new URL(server.jwksUrl), { cacheMaxAge: 1, cooldownDuration: 0 });
+    expect(await verifies(joseSet, await token(k1, { sub: 'a' }))).toBe(true);
+    server.goDown('error');
+    await sleep(5);
+    expect(await verifies(joseSet, await token(k1, { sub: 'b' }))).not.toBe(true);
+    const ours = jwksAt(server.jwksUrl, opts({ refreshMs: 1, cooldownMs: 0 }));
+    server.mode = 'up';
+    expect(await verifies(ours.getKey, await token(k1, { sub: 'a' }))).toBe(true);
+    server.goDown('error');
+    await sleep(5);
+    expect(await verifies(ours.getKey, await token(k1, { sub: 'b' }))).toBe(true);
+  });
+
+  it('fetches at most once per cooldown for unknown kids', async () => {
+    server = await KeyServer.start([k1]);
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 30_000 }));
+    expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe(true);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => verifies(set.getKey, await token(k1, { sub: 'x' }, { kid: `random-${i}` }))),
+    );
+    expect(results.every((r) => r === 'JWKSNoMatchingKey')).toBe(true);
+    expect(server.jwksFetches).toBe(1);
+  });
+
+  it('picks up a key rotated in, once the cooldown allows a fetch', async () => {
+    server = await KeyServer.start([k1]);
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 100 }));
+    expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe(true);
+    server.keys = [k1.jwk, k2.jwk];
+    const rotated = await token(k2, { sub: 'b' });
+    // within the cooldown the new kid is unknown and no fetch happens
+    expect(await verifies(set.getKey, rotated)).toBe('JWKSNoMatchingKey');
+    expect(server.jwksFetches).toBe(1);
+    await sleep(120);
+    expect(await verifies(set.getKey, rotated)).toBe(true);
+    expect(server.jwksFetches).toBe(2);
+    // a key removed from the set stops verifying after the next refresh
+    server.keys = [k2.jwk];
+    await sleep(120);
+    expect(await verifies(set.getKey, await token(k1, { sub: 'c' }, { kid: 'k1-gone' }))).toBe('JWKSNoMatchingKey');
+    expect(await verifies(set.getKey, await token(k1, { sub: 'c' }))).toBe('JWKSNoMatchingKey');
+  });
+
+  it('merges concurrent first fetches into one', async () => {
+    server = await KeyServer.start([k1]);
+    const set = jwksAt(server.jwksUrl, opts());
+    const jwt = await token(k1, { sub: 'a' });
+    const results = await Promise.all(Array.from({ length: 20 }, () => verifies(set.getKey, jwt)));
+    expect(results.every((r) => r === true)).toBe(true);
+    expect(server.jwksFetches).toBe(1);
+  });
+
+  it('refuses tokens while it has never had keys, without fetching on every request', async () => {
+    server = await KeyServer.start([k1]);
+    server.goDown('error');
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 30_000 }));
+    const jwt = await token(k1, { sub: 'a' });
+    let thrown: unknown;
+    try {
+      await set.getKey({ alg: 'RS256', kid: 'k1' }, { payload: '', signature: '' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(KeysUnavailableError);
+    server.mode = 'up';
+    for (let i = 0; i < 5; i++) expect(await verifies(set.getKey, jwt)).not.toBe(true);
+    expect(set.stats().fetches).toBe(1);
+  });
+
+  it('finds the key set through OpenID discovery, and refuses a document naming another issuer', async () => {
+    server = await KeyServer.start([k1]);
+    const set = jwksByDiscovery(server.url, opts());
+    expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe(true);
+    expect(server.discoveryFetches).toBe(1);
+    expect(server.jwksFetches).toBe(1);
+
+    server.advertisedIssuer = 'https://someone-else.example';
+    const misled = jwksByDiscovery(`${server.url}/`, opts());
+    expect(await verifies(misled.getKey, await token(k1, { sub: 'a' }))).toBe('KeysUnavailableError');
+    expect(misled.stats().lastError).toContain('issuer');
+  });
+});
+
+describe('through the filter', () => {
+  it('a filter keeps accepting fresh tokens while the JWKS endpoint is down', async () => {
+    server = await KeyServer.start([k1]);
+    const f = jwtClaimToHeader.create([`jwks=${server.jwksUrl} jwksRefresh=1ms jwksCooldown=0s`, 'sub', 'X-User']);
+    created.push(f);
+    const call = async (sub: string): Promise<string | undefined> => {
+      const ctx = filterContext({ headers: { authorization: `Bearer ${await token(k1, { sub })}` } });
+      await f.request!(ctx);
+      return ctx.reply === undefined ? (ctx.outgoing.headers['x-user'] as string) : `status ${ctx.reply.status}`;
+    };
+    expect(await call('before')).toBe('before');
+    server.goDown('reset');
+    for (let i = 0; i < 3; i++) {
+      expect(await call(`during-${i}`)).toBe(`during-${i}`);
+      await sleep(10);
+    }
+  });
+});
