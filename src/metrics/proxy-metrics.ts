@@ -3,17 +3,14 @@
  * alerts keep working: serve duration by route and by host, backend durations and errors,
  * route lookup, total proxy time and response sizes.
  *
- * Label-bound children are cached per route (and per status and method within it), so a request
- * costs map lookups and `observe` calls, never a `labels({...})` object.
+ * Label-bound series are cached per route (and per status and method within it), so a request
+ * costs map lookups and array increments (see fast-histogram.ts), never a `labels({...})` object.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { ExchangeRecord } from '../proxy/observer.js';
 import type { ResolvedMetricsOptions } from './options.js';
 import { escapeHost, methodIndex, methodLabel, methodSlots, unknownHost } from './labels.js';
-
-interface HistogramChild {
-  observe(value: number): void;
-}
+import { FastHistogram, type HistogramSeries } from './fast-histogram.js';
 
 interface CounterChild {
   inc(value?: number): void;
@@ -22,11 +19,11 @@ interface CounterChild {
 /** The children of one route: created on first use, dropped when the table changes. */
 class RouteSeries {
   /** Keyed by status * methodSlots + method index. */
-  readonly serveRoute = new Map<number, HistogramChild>();
-  readonly serveHost = new Map<number, HistogramChild>();
-  backend: HistogramChild | null = null;
+  readonly serveRoute = new Map<number, HistogramSeries>();
+  readonly serveHost = new Map<number, HistogramSeries>();
+  backend: HistogramSeries | null = null;
   backendError: CounterChild | null = null;
-  size: HistogramChild | null = null;
+  size: HistogramSeries | null = null;
 
   constructor(
     readonly route: string,
@@ -44,18 +41,18 @@ const nsPerSecond = 1e9;
 
 export class ProxyMetrics {
   private readonly o: ResolvedMetricsOptions;
-  private readonly lookup: Histogram;
+  private readonly lookup: HistogramSeries;
   private readonly routeError: Counter;
-  private readonly total: Histogram;
-  private readonly serveRoute: Histogram<'code' | 'method' | 'route'>;
-  private readonly serveHost: Histogram<'code' | 'method' | 'host'>;
-  private readonly backend: Histogram<'route' | 'host' | 'zone'>;
-  private readonly backendCombined: Histogram;
-  private readonly backend5xx: Histogram;
+  private readonly total: HistogramSeries;
+  private readonly serveRoute: FastHistogram<'code' | 'method' | 'route'>;
+  private readonly serveHost: FastHistogram<'code' | 'method' | 'host'>;
+  private readonly backend: FastHistogram<'route' | 'host' | 'zone'>;
+  private readonly backendCombined: HistogramSeries;
+  private readonly backend5xx: HistogramSeries;
   private readonly backendError: Counter<'route'>;
-  private readonly responseSize: Histogram<'host'>;
+  private readonly responseSize: FastHistogram<'host'>;
   private readonly series = new Map<string, RouteSeries>();
-  private readonly backendHosts = new Map<string, HistogramChild>();
+  private readonly backendHosts = new Map<string, HistogramSeries>();
   private readonly unmatched: RouteSeries;
   /** Route id → escaped host label, from the live tables. */
   private hosts: ReadonlyMap<string, string> = new Map();
@@ -64,18 +61,18 @@ export class ProxyMetrics {
     this.o = o;
     const registers = [registry];
     const buckets = o.buckets;
-    const hist = <T extends string>(name: string, help: string, labelNames: readonly T[] = []): Histogram<T> =>
-      new Histogram<T>({ name, help, labelNames, registers, ...(buckets === undefined ? {} : { buckets }) });
-    this.lookup = hist('skipper_route_lookup_duration_seconds', 'Time from arrival until the route lookup is done.');
+    const hist = <T extends string>(name: string, help: string, labelNames: readonly T[] = []): FastHistogram<T> =>
+      new FastHistogram<T>({ name, help, labelNames, registers, ...(buckets === undefined ? {} : { buckets }) });
+    this.lookup = hist('skipper_route_lookup_duration_seconds', 'Time from arrival until the route lookup is done.').series();
     this.routeError = new Counter({ name: 'skipper_route_error_total', help: 'Requests no route matched.', registers });
-    this.total = hist('skipper_proxy_total_duration_seconds', 'Time from arrival until the response is served.');
+    this.total = hist('skipper_proxy_total_duration_seconds', 'Time from arrival until the response is served.').series();
     this.serveRoute = hist('skipper_serve_route_duration_seconds', 'Serve duration by route.', ['code', 'method', 'route']);
     this.serveHost = hist('skipper_serve_host_duration_seconds', 'Serve duration by the host of the matched route.', ['code', 'method', 'host']);
     this.backend = hist('skipper_backend_duration_seconds', 'Backend call duration by route or backend host.', ['route', 'host', 'zone']);
-    this.backendCombined = hist('skipper_backend_combined_duration_seconds', 'Backend call duration of all routes.');
-    this.backend5xx = hist('skipper_backend_5xx_duration_seconds', 'Duration of backend calls that failed or answered 5xx.');
+    this.backendCombined = hist('skipper_backend_combined_duration_seconds', 'Backend call duration of all routes.').series();
+    this.backend5xx = hist('skipper_backend_5xx_duration_seconds', 'Duration of backend calls that failed or answered 5xx.').series();
     this.backendError = new Counter({ name: 'skipper_backend_error_total', help: 'Backend calls that failed.', labelNames: ['route'], registers });
-    this.responseSize = new Histogram({
+    this.responseSize = new FastHistogram({
       name: 'skipper_response_size_bytes',
       help: 'Body bytes sent to the client, by the host of the matched route.',
       labelNames: ['host'],
@@ -101,7 +98,7 @@ export class ProxyMetrics {
     if (record.routeId === '') this.routeError.inc();
   }
 
-  /** hot path: cached children only; a child is created once per label set. */
+  /** hot path: cached series only; a series is created once per label set. */
   finished(record: ExchangeRecord): void {
     const o = this.o;
     const seconds = Number(record.endNs - record.startNs) / nsPerSecond;
@@ -113,7 +110,7 @@ export class ProxyMetrics {
     if (o.serveRoute) {
       let c = s.serveRoute.get(key);
       if (c === undefined) {
-        c = this.serveRoute.labels(String(status), methodLabel(m), s.route);
+        c = this.serveRoute.series(String(status), methodLabel(m), s.route);
         s.serveRoute.set(key, c);
       }
       c.observe(seconds);
@@ -121,12 +118,12 @@ export class ProxyMetrics {
     if (o.serveHost) {
       let c = s.serveHost.get(key);
       if (c === undefined) {
-        c = this.serveHost.labels(String(status), methodLabel(m), s.host);
+        c = this.serveHost.series(String(status), methodLabel(m), s.host);
         s.serveHost.set(key, c);
       }
       c.observe(seconds);
     }
-    (s.size ??= this.responseSize.labels(s.host)).observe(record.bytes);
+    (s.size ??= this.responseSize.series(s.host)).observe(record.bytes);
     if (record.upstreamStartNs !== 0n) this.backendFinished(record, s);
   }
 
@@ -134,12 +131,12 @@ export class ProxyMetrics {
     const end = record.upstreamEndNs === 0n ? record.endNs : record.upstreamEndNs;
     const seconds = Number(end - record.upstreamStartNs) / nsPerSecond;
     this.backendCombined.observe(seconds);
-    if (this.o.routeBackend) (s.backend ??= this.backend.labels(s.route, '', '')).observe(seconds);
+    if (this.o.routeBackend) (s.backend ??= this.backend.series(s.route, '', '')).observe(seconds);
     const endpoint = record.endpoint;
     if (this.o.backendHost && endpoint !== null) {
       let c = this.backendHosts.get(endpoint.authority);
       if (c === undefined) {
-        c = this.backend.labels('', escapeHost(endpoint.authority), '');
+        c = this.backend.series('', escapeHost(endpoint.authority), '');
         this.backendHosts.set(endpoint.authority, c);
       }
       c.observe(seconds);
