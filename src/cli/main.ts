@@ -9,6 +9,10 @@ import { RoutesFileSource } from '../sources/routes-file.js';
 import { createLogger, type Logger } from '../log.js';
 import { SkiffError } from '../errors.js';
 import type { RouteSourceHandle } from '../sources/source.js';
+import { IngressRoutes } from '../sources/kubernetes.js';
+import { IngressDirWatch } from '../sources/ingress-dir.js';
+import { ApiSnapshotProvider, kubeLoggerFrom } from '../kubernetes/source.js';
+import { IngressStatusWriter } from '../kubernetes/status.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: CliOptions;
@@ -62,8 +66,23 @@ export async function main(argv: readonly string[]): Promise<number> {
 export function configFrom(opts: CliOptions, log: Logger): SkiffConfig {
   const shared: RouteSourceHandle[] = [];
   if (opts.routesFiles.length > 0) shared.push(new RoutesFileSource(opts.routesFiles, log));
-  const listeners: ListenerConfig[] = [{ name: 'default', host: opts.address.host, port: opts.address.port }];
-  if (shared.length === 0) {
+  const ingress = ingressRoutesFrom(opts, log);
+  // Routes files are shared by every listener; Ingress routes go only to the listener of their class.
+  const listeners: ListenerConfig[] = [
+    {
+      name: 'default',
+      host: opts.address.host,
+      port: opts.address.port,
+      ...(ingress !== null ? { sources: [ingress.sourceFor('default', opts.ingressClasses)] } : {}),
+    },
+    ...opts.listeners.map((l) => ({
+      name: l.name,
+      host: l.address.host,
+      port: l.address.port,
+      ...(ingress !== null ? { sources: [ingress.sourceFor(l.name, l.classes)] } : {}),
+    })),
+  ];
+  if (shared.length === 0 && ingress === null) {
     throw new SkiffError('SKIFF_ERR_INVALID_OPTION', 'no route source: give --routes-file, --ingress-dir or --kubernetes');
   }
   return {
@@ -83,6 +102,33 @@ export function configFrom(opts: CliOptions, log: Logger): SkiffConfig {
     drainDelayMs: opts.drainDelayMs,
     shutdownDeadlineMs: opts.shutdownDeadlineMs,
   };
+}
+
+/** The Ingress route sources of --ingress-dir or --kubernetes, or null when neither is given. */
+function ingressRoutesFrom(opts: CliOptions, log: Logger): IngressRoutes | null {
+  if (opts.ingressDir !== null && opts.kubernetes) {
+    throw new SkiffError('SKIFF_ERR_INVALID_OPTION', '--ingress-dir and --kubernetes cannot be combined: read Ingresses from a directory or from the API, not both');
+  }
+  const names = new Set(['default']);
+  for (const l of opts.listeners) {
+    if (names.has(l.name)) throw new SkiffError('SKIFF_ERR_INVALID_OPTION', `--listener ${l.name}: the listener name is already taken`);
+    names.add(l.name);
+  }
+  if (opts.ingressDir !== null) {
+    if (opts.publishStatusAddress !== null) log.warn('--publish-status-address is ignored with --ingress-dir (there is no API to write to)');
+    return new IngressRoutes(new IngressDirWatch(opts.ingressDir, { log }), { log });
+  }
+  if (!opts.kubernetes) {
+    if (opts.listeners.length > 0) log.warn('--listener without --ingress-dir or --kubernetes serves only the routes files');
+    return null;
+  }
+  const logger = kubeLoggerFrom(log);
+  const provider = ApiSnapshotProvider.connect({ ...(opts.kubeconfig !== null ? { kubeconfig: opts.kubeconfig } : {}), logger });
+  const status =
+    opts.publishStatusAddress !== null && provider.client !== undefined
+      ? new IngressStatusWriter({ client: provider.client, addresses: opts.publishStatusAddress, logger })
+      : undefined;
+  return new IngressRoutes(provider, { log, ...(status !== undefined ? { status } : {}) });
 }
 
 function packageVersion(): string {

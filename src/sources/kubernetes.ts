@@ -1,0 +1,181 @@
+/**
+ * Ingress routes for the listeners: one snapshot provider (the API or an Ingress directory)
+ * shared by every listener, and one route source per listener that translates each snapshot
+ * with that listener's ingress classes only, so a route of one class never reaches another
+ * class's listener. After each change the served Ingresses of all listeners get the published
+ * status address, when a status writer is given.
+ */
+import { ErrorCode } from '../errors.js';
+import type { RouteDefinition } from '../eskip/definition.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import type { KubeObject } from '../kubernetes/cache.js';
+import type { SnapshotProvider } from '../kubernetes/source.js';
+import { translate } from '../kubernetes/translate/index.js';
+import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions } from '../kubernetes/translate/index.js';
+import type { InvalidRoute } from '../routing/route.js';
+import type { RouteSourceHandle, SourceUpdate } from './source.js';
+
+/** What status publishing needs: IngressStatusWriter fits. */
+export interface IngressStatusPublisher {
+  update(ingresses: readonly KubeObject[]): Promise<unknown>;
+}
+
+export interface IngressRoutesOptions {
+  readonly log?: Logger;
+  /** Translation settings shared by all listeners; each listener's classes replace `ingressClasses`. */
+  readonly translate?: Omit<TranslateOptions, 'ingressClasses'>;
+  /** Writes the status address of served Ingresses (only meaningful with the API as provider). */
+  readonly status?: IngressStatusPublisher;
+}
+
+export class IngressRoutes {
+  readonly provider: SnapshotProvider;
+  private readonly log: Logger;
+  private readonly translateOptions: Omit<TranslateOptions, 'ingressClasses'>;
+  private readonly status: IngressStatusPublisher | undefined;
+  private readonly created = new Set<ListenerIngressSource>();
+  private readonly attached = new Set<ListenerIngressSource>();
+  private readonly stoppedHandles = new Set<ListenerIngressSource>();
+  private started: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(provider: SnapshotProvider, options: IngressRoutesOptions = {}) {
+    this.provider = provider;
+    this.log = options.log ?? silentLogger;
+    this.translateOptions = options.translate ?? {};
+    this.status = options.status;
+  }
+
+  /** The route source of one listener, serving the Ingresses of the given classes. */
+  sourceFor(listener: string, classes: readonly string[]): RouteSourceHandle {
+    const handle = new ListenerIngressSource(this, listener, [...classes], this.log);
+    this.created.add(handle);
+    return handle;
+  }
+
+  /** Starts the shared provider once; resolves after its first complete snapshot. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      this.unsubscribe = this.provider.onChange((snapshot) => this.changed(snapshot));
+      await this.provider.start();
+    })();
+    return this.started;
+  }
+
+  /** Stops the provider; listener sources stop getting updates. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.unsubscribe?.();
+      this.attached.clear();
+      await this.provider.stop();
+    })();
+    return this.stopping;
+  }
+
+  /** @internal A listener source that has delivered its first set and wants the later ones. */
+  attach(handle: ListenerIngressSource): void {
+    this.attached.add(handle);
+    handle.refresh(this.provider.snapshot(), this.problems());
+    this.publishStatus();
+  }
+
+  /** @internal The provider stops once every listener source has stopped. */
+  async detach(handle: ListenerIngressSource): Promise<void> {
+    this.attached.delete(handle);
+    this.stoppedHandles.add(handle);
+    if ([...this.created].every((h) => this.stoppedHandles.has(h))) await this.stop();
+  }
+
+  private problems(): readonly InvalidRoute[] {
+    try {
+      return this.provider.problems?.() ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** @internal One listener's view of the snapshot. */
+  translateFor(snapshot: ClusterSnapshot, classes: readonly string[]): ReturnType<typeof translate> {
+    return translate(snapshot, { ...this.translateOptions, ingressClasses: classes });
+  }
+
+  private changed(snapshot: ClusterSnapshot): void {
+    if (this.stopping !== undefined) return;
+    const problems = this.problems();
+    for (const handle of this.attached) handle.refresh(snapshot, problems);
+    this.publishStatus();
+  }
+
+  /** Sends the union of every listener's served Ingresses, as cached, to the status writer. */
+  private publishStatus(): void {
+    if (this.status === undefined || this.attached.size === 0) return;
+    const wanted = new Set<string>();
+    for (const handle of this.attached) for (const ref of handle.served) wanted.add(`${ref.namespace}/${ref.name}`);
+    const ingresses = this.provider.snapshot().ingresses.filter((i) => wanted.has(`${i.metadata.namespace ?? 'default'}/${i.metadata.name}`));
+    this.status.update(ingresses).catch((err: unknown) => this.log.error('ingress status update failed', { error: String(err) }));
+  }
+}
+
+class ListenerIngressSource implements RouteSourceHandle {
+  readonly name: string;
+  served: readonly IngressRef[] = [];
+  private onUpdate: ((update: SourceUpdate) => void) | null = null;
+  private routes: readonly RouteDefinition[] = [];
+  private fingerprint: string | undefined;
+
+  constructor(
+    private readonly owner: IngressRoutes,
+    readonly listener: string,
+    private readonly classes: readonly string[],
+    private readonly log: Logger,
+  ) {
+    this.name = `${owner.provider.name}:${listener}`;
+  }
+
+  async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
+    this.onUpdate = onUpdate;
+    await this.owner.start();
+    this.owner.attach(this);
+  }
+
+  stop(): Promise<void> {
+    this.onUpdate = null;
+    return this.owner.detach(this);
+  }
+
+  /** Translates the snapshot for this listener and hands the whole set on when it changed. */
+  refresh(snapshot: ClusterSnapshot, problems: readonly InvalidRoute[]): void {
+    if (this.onUpdate === null) return;
+    const invalid: InvalidRoute[] = [...problems];
+    try {
+      const t0 = performance.now();
+      const result = this.owner.translateFor(snapshot, this.classes);
+      this.routes = result.routes;
+      this.served = result.served;
+      for (const s of result.skipped) invalid.push(invalidFrom(s));
+      this.log.debug('ingresses translated', {
+        listener: this.listener,
+        served: result.served.length,
+        routes: result.routes.length,
+        skipped: result.skipped.length,
+        ms: Math.round((performance.now() - t0) * 10) / 10,
+      });
+    } catch (err) {
+      // A translation bug must not take the listener down: keep serving the last good routes.
+      const reason = `translation failed, the last good routes stay: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.error('ingress translation failed', { listener: this.listener, error: reason });
+      invalid.push({ id: this.name, code: ErrorCode.InvalidIngress, reason });
+    }
+    // Status writes and other no-op changes come back as events; skip rebuilding an identical table.
+    const fingerprint = JSON.stringify([this.routes, invalid]);
+    if (fingerprint === this.fingerprint) return;
+    this.fingerprint = fingerprint;
+    this.onUpdate({ routes: this.routes, invalid });
+  }
+}
+
+function invalidFrom(s: SkippedObject): InvalidRoute {
+  return { id: s.id ?? s.object, code: s.code, reason: s.reason, source: s.object };
+}
