@@ -186,6 +186,11 @@ function canonical(text: string, start: number, end: number): string | null {
   const r = readAddress(text, start, end, scratch);
   if (r === NOT_AN_ADDRESS) return null;
   if (r === IPV6_ADDRESS) return formatIPv6([scratch[0]!, scratch[1]!, scratch[2]!, scratch[3]!]);
+  // a dotted quad the parser accepted is already canonical (it refuses leading zeros): reuse the text
+  const colon = text.indexOf(':', start);
+  if ((colon === -1 || colon >= end) && text.charCodeAt(start) !== 91 /* [ */) {
+    return start === 0 && end === text.length ? text : text.slice(start, end);
+  }
   return formatIPv4(r);
 }
 

@@ -89,6 +89,8 @@ describe('hops mode', () => {
     expect(alb.resolve('10.0.3.4', '::ffff:1.2.3.4')).toBe('1.2.3.4');
     expect(alb.resolve('10.0.3.4', '[::ffff:1.2.3.4]:80')).toBe('1.2.3.4');
     expect(alb.resolve('10.0.3.4', 'fe80::1%eth0')).toBe('fe80::1');
+    expect(alb.resolve('10.0.3.4', '[1.2.3.4]')).toBe('1.2.3.4');
+    expect(alb.resolve('10.0.3.4', '[1.2.3.4]:80')).toBe('1.2.3.4');
   });
 
   it('trusts IPv6 peers and mapped IPv4 peers by their networks', () => {
