@@ -39,7 +39,10 @@ export interface JwtOptions {
   readonly clockToleranceSec: number;
   /** true: a missing or invalid token is answered 401; false: passed on without claim headers. */
   readonly required: boolean;
-  /** How long a verified token is remembered (never past its `exp`); 0 turns the cache off. */
+  /**
+   * How long a verified token is remembered (never past its `exp`); 0 turns the cache off. It
+   * is also how long a token stays accepted after its key was removed from the JWKS.
+   */
   readonly cacheTtlMs: number;
   readonly cacheSize: number;
   /** Longest header value a claim may produce once encoded. */
