@@ -17,6 +17,12 @@ export interface CliOptions {
   /** Extra listeners bound to their own classes: `name=host:port=class1,class2`. */
   listeners: { name: string; address: HostPort; classes: string[] }[];
   publishStatusAddress: string | null;
+  /** CIDRs of peers whose X-Forwarded-For is believed (the load balancers' subnets). */
+  trustedProxies: string[];
+  /** With trusted proxies: how many entries from the right of X-Forwarded-For are theirs. */
+  trustedHops: string | null;
+  /** ES modules that export filter (and predicate) specs. */
+  filterPlugins: string[];
   xff: 'append' | 'keep';
   preserveHost: boolean;
   connectTimeoutMs: number;
@@ -56,6 +62,9 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'ingress-class', arg: 'NAME', repeat: true, help: 'ingress class served by --address (repeatable; default skiff)' },
   { name: 'listener', arg: 'NAME=HOST:PORT=CLASS[,CLASS]', repeat: true, help: 'another proxy listener serving only the given ingress classes (repeatable)' },
   { name: 'publish-status-address', arg: 'IP|HOSTNAME', help: 'written to status.loadBalancer of served Ingresses' },
+  { name: 'trusted-proxies', arg: 'CIDR[,CIDR]', repeat: true, help: 'peers whose X-Forwarded-For is believed, e.g. the ALB subnets (repeatable); others are the client themselves' },
+  { name: 'trusted-hops', arg: 'N', help: 'with --trusted-proxies: the client is the Nth X-Forwarded-For entry from the right (1 behind one ALB); default: walk right to left past trusted addresses' },
+  { name: 'filter-plugin', arg: 'FILE', repeat: true, help: 'ES module exporting filter/predicate specs, registered next to the built-ins (repeatable)' },
   { name: 'xff', arg: 'append|keep', help: 'X-Forwarded-For: append the peer to the incoming chain (default) or keep it as is' },
   { name: 'preserve-host', arg: 'true|false', help: "send the client's Host upstream (default true) or the backend address" },
   { name: 'connect-timeout', arg: 'DURATION', help: 'upstream dial timeout (default 10s)' },
@@ -128,6 +137,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ingressClasses: many('ingress-class').length > 0 ? many('ingress-class') : ['skiff'],
     listeners: many('listener').map(listenerSpec),
     publishStatusAddress: one('publish-status-address') ?? null,
+    trustedProxies: many('trusted-proxies'),
+    trustedHops: one('trusted-hops') ?? null,
+    filterPlugins: many('filter-plugin'),
     xff: oneOf('xff', one('xff') ?? 'append', ['append', 'keep'] as const),
     preserveHost: bool('preserve-host', one('preserve-host') ?? 'true'),
     connectTimeoutMs: duration('connect-timeout', one('connect-timeout') ?? '10s'),

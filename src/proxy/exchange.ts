@@ -70,7 +70,8 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
     this.res = res;
     this.startNs = startNs;
     this.res[kExchange] = this;
-    res.once('close', onDownstreamClose);
+    // `on`, not `once`: the response is per request, and once() would allocate a wrapper.
+    res.on('close', onDownstreamClose);
   }
 
   get view(): RequestView {

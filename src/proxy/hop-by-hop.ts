@@ -28,7 +28,7 @@ export function isHopByHop(lowerName: string): boolean {
  * usual keep-alive/close/upgrade tokens (the common case, which then costs nothing more).
  */
 export function connectionTokens(value: string | string[] | undefined): Set<string> | null {
-  if (value === undefined) return null;
+  if (value === undefined || value === 'keep-alive' || value === 'close') return null;
   const text = Array.isArray(value) ? value.join(',') : value;
   let tokens: Set<string> | null = null;
   for (const raw of text.split(',')) {
