@@ -40,6 +40,8 @@ export class IngressRoutes {
   private started: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
+  private statusRunning = false;
+  private statusAgain = false;
 
   constructor(provider: SnapshotProvider, options: IngressRoutesOptions = {}) {
     this.provider = provider;
@@ -74,8 +76,9 @@ export class IngressRoutes {
     return this.stopping;
   }
 
-  /** @internal A listener source that has delivered its first set and wants the later ones. */
+  /** @internal A listener source that is starting: it gets the current set now and every later one. */
   attach(handle: ListenerIngressSource): void {
+    if (this.stopping !== undefined) return;
     this.attached.add(handle);
     handle.refresh(this.provider.snapshot(), this.problems());
     this.publishStatus();
@@ -108,13 +111,32 @@ export class IngressRoutes {
     this.publishStatus();
   }
 
-  /** Sends the union of every listener's served Ingresses, as cached, to the status writer. */
+  /**
+   * Sends the union of every listener's served Ingresses, as cached, to the status writer. While a
+   * pass is running, later calls fold into one more pass over the newest state, so slow writes
+   * never pile up passes over stale lists.
+   */
   private publishStatus(): void {
-    if (this.status === undefined || this.attached.size === 0) return;
+    const status = this.status;
+    if (status === undefined || this.attached.size === 0) return;
+    if (this.statusRunning) {
+      this.statusAgain = true;
+      return;
+    }
+    this.statusRunning = true;
     const wanted = new Set<string>();
     for (const handle of this.attached) for (const ref of handle.served) wanted.add(`${ref.namespace}/${ref.name}`);
     const ingresses = this.provider.snapshot().ingresses.filter((i) => wanted.has(`${i.metadata.namespace ?? 'default'}/${i.metadata.name}`));
-    this.status.update(ingresses).catch((err: unknown) => this.log.error('ingress status update failed', { error: String(err) }));
+    status
+      .update(ingresses)
+      .catch((err: unknown) => this.log.error('ingress status update failed', { error: String(err) }))
+      .finally(() => {
+        this.statusRunning = false;
+        if (this.statusAgain && this.stopping === undefined) {
+          this.statusAgain = false;
+          this.publishStatus();
+        }
+      });
   }
 }
 

@@ -88,6 +88,8 @@ function collect(): { updates: SourceUpdate[]; push: (u: SourceUpdate) => void; 
   };
 }
 
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
 class RecordingStatus implements IngressStatusPublisher {
   readonly calls: string[][] = [];
   async update(ingresses: readonly KubeObject[]): Promise<unknown> {
@@ -176,10 +178,35 @@ describe('IngressRoutes', () => {
     const routes = new IngressRoutes(provider, { status });
     await routes.sourceFor('external', ['external']).start(() => {});
     await routes.sourceFor('internal', ['internal']).start(() => {});
+    await tick();
     expect(status.calls.at(-1)).toEqual(['team/priv', 'team/pub']);
     provider.set(cluster([ing('pub', 'external', 'pub.example.org'), ing('other', 'nginx', 'o.example.org')]));
+    await tick();
     expect(status.calls.at(-1)).toEqual(['team/pub']);
     for (const call of status.calls) expect(call).not.toContain('team/other');
+  });
+
+  it('folds changes that arrive during a slow status pass into one more pass over the newest state', async () => {
+    const provider = new MemoryProvider(cluster([ing('a', 'skiff', 'a.example.org')]));
+    const calls: string[][] = [];
+    let release!: () => void;
+    const slow: IngressStatusPublisher = {
+      update: (ingresses) => {
+        calls.push(ingresses.map((i) => i.metadata.name));
+        return new Promise<void>((r) => (release = r));
+      },
+    };
+    await new IngressRoutes(provider, { status: slow }).sourceFor('default', ['skiff']).start(() => {});
+    expect(calls).toEqual([['a']]);
+    provider.set(cluster([ing('a', 'skiff', 'a.example.org'), ing('b', 'skiff', 'b.example.org')]));
+    provider.set(cluster([ing('a', 'skiff', 'a.example.org'), ing('b', 'skiff', 'b.example.org'), ing('c', 'skiff', 'c.example.org')]));
+    expect(calls).toHaveLength(1);
+    release();
+    await tick();
+    expect(calls).toEqual([['a'], ['a', 'b', 'c']]);
+    release();
+    await tick();
+    expect(calls).toHaveLength(2);
   });
 
   it('stops the shared provider once every listener source has stopped', async () => {
