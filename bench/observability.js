@@ -1,14 +1,20 @@
 // Cost of observability on the request path: skiff with Prometheus metrics and JSON access logs
 // on (tracing loaded, no SDK) against skiff with no observer, same routes, same echo-sized
 // backend on loopback, in one run. Runs alternate off/on so that drift on a shared machine hits
-// both sides. Prints req/s per run and the on/off ratio (target ≥ 0.9). Run after `npm run build`:
+// both sides. Prints req/s per run and the on/off ratio (target ≥ 0.9), and first the observer's
+// own CPU time per request measured in-process, which machine noise hardly moves. Run after
+// `npm run build`:
 //   node bench/observability.js [--duration 5] [--rounds 2] [--connections 50]
+//                               [--on metrics+tracing+log] [--access-log FILE|discard]
+// `--on` picks what the "on" side turns on; `--access-log discard` keeps the formatting and
+// batching but throws the bytes away, to tell the log's CPU from the file system's.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import { forkServer, load } from './lib/processes.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -22,7 +28,15 @@ async function serve(mode, routesFile, accessLogFile) {
   const { RoutesFileSource } = await import('../dist/src/sources/routes-file.js');
   const { createObservability } = await import('../dist/src/observability.js');
   const { silentLogger } = await import('../dist/src/log.js');
-  const obs = mode === 'on' ? createObservability({ accessLog: { enabled: true, destination: accessLogFile } }) : null;
+  const parts = mode === 'off' ? [] : mode.split('+');
+  const obs =
+    parts.length === 0
+      ? null
+      : createObservability({
+          metrics: parts.includes('metrics') ? {} : false,
+          tracing: parts.includes('tracing') ? {} : false,
+          accessLog: { enabled: parts.includes('log'), destination: accessLogFile === 'discard' ? new Writable({ write: (_c, _e, cb) => cb() }) : accessLogFile },
+        });
   const skiff = createSkiff({
     listeners: [{ name: 'default', host: '127.0.0.1', port: 0 }],
     support: { host: '127.0.0.1', port: 0 },
@@ -32,10 +46,49 @@ async function serve(mode, routesFile, accessLogFile) {
   });
   await skiff.start();
   process.send({ port: skiff.addresses.get('default').port, support: skiff.supportAddress.port });
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send({ cpu: u.user + u.system });
+    }
+  });
   process.on('disconnect', async () => {
     await obs?.shutdown();
     process.exit(0);
   });
+}
+
+/** ns of observer work per request: the three hooks on a finished request, access log to a null sink. */
+async function observerCost(options) {
+  const { createObservability } = await import('../dist/src/observability.js');
+  const { IncomingRequestView } = await import('../dist/src/proxy/request-view.js');
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const obs = createObservability({ ...options, ...(options.accessLog ? { accessLog: { ...options.accessLog, destination: sink } } : {}) });
+  const definition = { id: 'target', predicates: [{ name: 'Host', args: [{ regexp: '^bench[.]example[.]org$' }] }], filters: [], backend: { type: 'shunt' } };
+  obs.onTable('default', { routes: [{ id: 'target', definition, filters: [], backend: { type: 'shunt' } }], createdAt: new Date() }, []);
+  const headers = { host: 'bench.example.org' };
+  const req = { headers, url: '/x', socket: { remotePort: 40000 } };
+  const view = new IncomingRequestView({ method: 'GET', host: 'bench.example.org', rawPath: '/x', rawQuery: '', headers, remoteAddress: '127.0.0.1', clientIp: '127.0.0.1' });
+  const endpoint = { origin: 'http://127.0.0.1:8080', authority: '127.0.0.1:8080' };
+  const { started, upstreamStarting, finished } = obs.observer;
+  const run = async (n) => {
+    let spent = 0n;
+    for (let i = 0; i < n; i++) {
+      const now = process.hrtime.bigint();
+      const r = { req, view, routeId: 'target', status: 200, startNs: now - 100_000n, endNs: now, upstreamStartNs: now - 80_000n, upstreamEndNs: now - 1000n, endpoint, bytes: 300, failure: '', filterState: undefined, observerData: undefined };
+      const t0 = process.hrtime.bigint();
+      started(r);
+      upstreamStarting(r, {});
+      finished(r);
+      spent += process.hrtime.bigint() - t0;
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve)); // let the access log flush
+    }
+    return Number(spent) / n;
+  };
+  await run(20_000);
+  const ns = await run(100_000);
+  await obs.shutdown();
+  return ns;
 }
 
 async function main() {
@@ -47,6 +100,14 @@ async function main() {
   const rounds = arg('rounds', 2);
   const connections = arg('connections', 50);
 
+  const costs = {
+    'tracing only (no SDK)': await observerCost({ metrics: false }),
+    'metrics + tracing': await observerCost({}),
+    'metrics + tracing + access log': await observerCost({ accessLog: { enabled: true } }),
+  };
+  console.log('observer CPU per request, in-process (hrtime around the three hooks; the clock reads count too):');
+  for (const [name, ns] of Object.entries(costs)) console.log(`  ${name.padEnd(32)} ${(ns / 1000).toFixed(2)} µs`);
+
   const backend = await forkServer('bench/lib/backend.js', ['0', '300']);
   const origin = `http://127.0.0.1:${backend.port}`;
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-obs-'));
@@ -55,23 +116,37 @@ async function main() {
   for (let i = 0; i < 99; i++) routes.push(`r${i}: Host(/^svc${i}[.]example[.]org$/) && PathSubtree("/api") -> "${origin}";`);
   routes.push(`target: Host(/^bench[.]example[.]org$/) && PathSubtree("/") -> "${origin}";`);
   writeFileSync(routesFile, routes.join('\n'));
-  const accessLogFile = join(dir, 'access.log');
+  const accessLogFile = process.argv.includes('--access-log') ? process.argv[process.argv.indexOf('--access-log') + 1] : join(dir, 'access.log');
 
   const start = async (mode) => {
     const child = fork(self, ['--serve', mode, routesFile, accessLogFile], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const [msg] = await once(child, 'message');
     return { child, ...msg };
   };
+  /** CPU microseconds the skiff process has used so far. */
+  const cpu = async (s) => {
+    s.child.send('cpu');
+    const [msg] = await once(s.child, 'message');
+    return msg.cpu;
+  };
+  /** One load run, with the skiff process's CPU time per request: far steadier than req/s on a shared machine. */
+  const measure = async (s, url) => {
+    const c0 = await cpu(s);
+    const r = await load(url, { connections, duration, headers });
+    const c1 = await cpu(s);
+    return { ...r, cpuPerRequest: (c1 - c0) / Math.max(1, r.rps * duration) };
+  };
+  const onMode = process.argv.includes('--on') ? process.argv[process.argv.indexOf('--on') + 1] : 'metrics+tracing+log';
   const off = await start('off');
-  const on = await start('on');
+  const on = await start(onMode);
   const headers = { host: 'bench.example.org' };
   const runs = { off: [], on: [] };
   let scrape = '';
   try {
     for (const s of [off, on]) await load(`http://127.0.0.1:${s.port}/x`, { connections, duration: 1, headers }); // warm-up
     for (let round = 0; round < rounds; round++) {
-      runs.off.push(await load(`http://127.0.0.1:${off.port}/x`, { connections, duration, headers }));
-      runs.on.push(await load(`http://127.0.0.1:${on.port}/x`, { connections, duration, headers }));
+      runs.off.push(await measure(off, `http://127.0.0.1:${off.port}/x`));
+      runs.on.push(await measure(on, `http://127.0.0.1:${on.port}/x`));
     }
     scrape = await (await fetch(`http://127.0.0.1:${on.support}/metrics`)).text();
   } finally {
@@ -83,19 +158,34 @@ async function main() {
 
   const mean = (xs, key) => xs.reduce((a, r) => a + r[key], 0) / xs.length;
   console.log(`small GET through skiff (100 routes), ${connections} connections, ${duration}s x ${rounds} rounds alternating, node ${process.version}`);
-  console.log('run'.padEnd(8), 'observability'.padEnd(14), 'req/s'.padStart(9), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'errors'.padStart(7));
+  console.log('run'.padEnd(8), 'observability'.padEnd(14), 'req/s'.padStart(9), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'errors'.padStart(7), 'skiff CPU µs/req'.padStart(17));
   for (let i = 0; i < rounds; i++) {
     for (const mode of ['off', 'on']) {
       const r = runs[mode][i];
-      console.log(String(i + 1).padEnd(8), mode.padEnd(14), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(7), String(r.p99).padStart(7), String(r.errors).padStart(7));
+      console.log(
+        String(i + 1).padEnd(8),
+        mode.padEnd(14),
+        r.rps.toFixed(0).padStart(9),
+        String(r.p50).padStart(7),
+        String(r.p99).padStart(7),
+        String(r.errors).padStart(7),
+        r.cpuPerRequest.toFixed(1).padStart(17),
+      );
     }
   }
   const ratio = mean(runs.on, 'rps') / mean(runs.off, 'rps');
+  const cpuRatio = mean(runs.off, 'cpuPerRequest') / mean(runs.on, 'cpuPerRequest');
   console.log(`mean req/s off ${mean(runs.off, 'rps').toFixed(0)}, on ${mean(runs.on, 'rps').toFixed(0)}: ratio on/off ${ratio.toFixed(3)} (target >= 0.9)`);
+  console.log(
+    `skiff CPU per request off ${mean(runs.off, 'cpuPerRequest').toFixed(1)} µs, on ${mean(runs.on, 'cpuPerRequest').toFixed(1)} µs: ` +
+      `capacity ratio on/off ${cpuRatio.toFixed(3)} (the same comparison, less exposed to other load on the machine)`,
+  );
 
   // Check the "on" side really did the work: served requests counted, lines written, none dropped.
   const served = Number(/^skipper_serve_route_duration_seconds_count\{code="200",method="GET",route="target"\} (\d+)$/m.exec(scrape)?.[1] ?? 0);
-  const lines = readFileSync(accessLogFile, 'utf8').split('\n').length - 1;
-  const dropped = Number(/^skiff_accesslog_dropped_lines_total (\d+)$/m.exec(scrape)?.[1] ?? NaN);
-  console.log(`"on" side: ${served} requests in skipper_serve_route_duration_seconds, ${lines} access log lines (${(statSync(accessLogFile).size / 1e6).toFixed(1)} MB), ${dropped} dropped`);
+  const regular = existsSync(accessLogFile) && statSync(accessLogFile).isFile();
+  const lines = regular ? readFileSync(accessLogFile, 'utf8').split('\n').length - 1 : 0;
+  const size = regular ? statSync(accessLogFile).size : 0;
+  const dropped = Number(/^skiff_accesslog_dropped_lines_total (\d+)$/m.exec(scrape)?.[1] ?? 0);
+  console.log(`"on" side (${onMode}): ${served} requests in skipper_serve_route_duration_seconds, ${lines} access log lines (${(size / 1e6).toFixed(1)} MB), ${dropped} dropped`);
 }

@@ -9,13 +9,17 @@ class Recorder extends Writable {
   private held: (() => void)[] = [];
 
   constructor(highWaterMark = 16 * 1024) {
-    super({ highWaterMark, decodeStrings: false });
+    super({ highWaterMark });
   }
 
-  override _write(chunk: string | Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.chunks.push(String(chunk));
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.chunks.push(chunk.toString());
     if (this.stalled) this.held.push(() => cb());
     else cb();
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'buffer', cb);
   }
 
   release(): void {
@@ -29,45 +33,70 @@ class Recorder extends Writable {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('BatchWriter', () => {
-  it('writes the lines of one turn of the event loop in one write, on the next turn', async () => {
+  it('writes the lines of a flush interval together, once the interval has passed', async () => {
     const dest = new Recorder();
-    const w = new BatchWriter(dest);
+    const w = new BatchWriter(dest, { flushIntervalMs: 30 });
     for (let i = 0; i < 50; i++) w.write(`line ${i}\n`);
-    expect(dest.chunks).toHaveLength(0);
     await tick();
+    expect(dest.chunks).toHaveLength(0);
+    await sleep(60);
     expect(dest.chunks).toHaveLength(1);
     expect(dest.text.split('\n')).toHaveLength(51);
+    expect(dest.text.startsWith('line 0\nline 1\n')).toBe(true);
     expect(w.written).toBe(50);
     expect(w.dropped).toBe(0);
   });
 
-  it('writes at once when a batch is full', () => {
+  it('writes on the next turn of the event loop with an interval of 0', async () => {
     const dest = new Recorder();
-    const w = new BatchWriter(dest, { batchBytes: 100 });
+    const w = new BatchWriter(dest, { flushIntervalMs: 0 });
+    w.write('a\n');
+    w.write('b\n');
+    await tick();
+    expect(dest.chunks).toEqual(['a\nb\n']);
+  });
+
+  it('writes a chunk as soon as it is full', () => {
+    const dest = new Recorder();
+    const w = new BatchWriter(dest, { batchBytes: 100, flushIntervalMs: 1000 });
+    // Lines are ASCII, a byte a character: nine 11-byte lines fill a 100-byte chunk.
     for (let i = 0; i < 25; i++) w.write('0123456789\n');
-    // 11 characters a line: the tenth line reaches 110 ≥ 100, and again at the twentieth.
     expect(dest.chunks).toHaveLength(2);
-    expect(dest.chunks[0]).toBe('0123456789\n'.repeat(10));
+    expect(dest.chunks[0]).toBe('0123456789\n'.repeat(9));
+    expect(w.written).toBe(18);
+  });
+
+  it('gives a line longer than a chunk its own write, in order', async () => {
+    const dest = new Recorder();
+    const w = new BatchWriter(dest, { batchBytes: 64, flushIntervalMs: 0 });
+    w.write('short\n');
+    const long = 'x'.repeat(100) + '\n';
+    w.write(long);
+    w.write('after\n');
+    await tick();
+    expect(dest.text).toBe('short\n' + long + 'after\n');
+    expect(w.written).toBe(3);
   });
 
   it('queues while the destination is backed up, drops past the bound, and resumes on drain', async () => {
     const dest = new Recorder(64);
     dest.stalled = true;
-    const w = new BatchWriter(dest, { batchBytes: 32, maxQueuedBytes: 200 });
+    // One 40-byte line per 64-byte chunk.
+    const w = new BatchWriter(dest, { batchBytes: 64, maxQueuedBytes: 200, flushIntervalMs: 0 });
     const line = 'x'.repeat(39) + '\n';
-    // Each line fills a batch and is written at once; the second puts the stream over its mark.
-    for (let i = 0; i < 2; i++) w.write(line);
+    for (let i = 0; i < 10; i++) w.write(line);
+    // Two chunks went out before the stream passed its mark; five wait; the rest would pass 200 bytes.
     expect(dest.writableNeedDrain).toBe(true);
-    for (let i = 0; i < 10; i++) w.write(line); // 5 fit in 200, 5 are dropped
-    expect(w.dropped).toBe(5);
-    expect(dest.chunks).toHaveLength(1);
+    expect(w.written).toBe(2);
+    expect(w.dropped).toBe(3);
     dest.release();
     await tick();
     await tick();
-    expect(w.dropped).toBe(5);
     expect(w.written).toBe(7);
+    expect(w.written + w.dropped).toBe(10);
     expect(dest.text).toBe(line.repeat(7));
   });
 
@@ -78,7 +107,7 @@ describe('BatchWriter', () => {
       },
     });
     const errors: Error[] = [];
-    const w = new BatchWriter(dest, { onError: (e) => errors.push(e) });
+    const w = new BatchWriter(dest, { flushIntervalMs: 0, onError: (e) => errors.push(e) });
     w.write('a\n');
     await tick();
     await tick();
@@ -90,9 +119,10 @@ describe('BatchWriter', () => {
 
   it('flushes what is queued on close', async () => {
     const dest = new Recorder();
-    const w = new BatchWriter(dest);
+    const w = new BatchWriter(dest, { flushIntervalMs: 10_000 });
     w.write('last\n');
     await w.close();
     expect(dest.text).toBe('last\n');
+    expect(w.written).toBe(1);
   });
 });

@@ -49,9 +49,11 @@ describe('formatAccessLine', () => {
   });
 
   it('escapes what a client controls', () => {
-    const nasty = 'a"b\\c\u0001d\ud800e\u00e9';
+    const nasty = 'a"b\\c\u0001d\ud800e\u00e9\u20ac\u007f';
     const line = formatAccessLine(record({ host: nasty, url: '/x"y' }), Date.now(), 'f"\n', '');
     expect(line.split('\n')).toHaveLength(2);
+    // Pure printable ASCII, so the writer may copy it byte for byte.
+    expect(line).toMatch(/^[\x20-\x7e]*\n$/);
     const e = JSON.parse(line) as AccessLogEntry;
     expect(e.host).toBe(nasty);
     expect(e.path).toBe('/x"y');
