@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,11 +59,27 @@ export interface SpawnOptions {
   readonly startTimeoutMs?: number;
 }
 
-/**
- * Starts `node bin/skiff.js ...args` and resolves once every listener is bound and /readyz
- * answers 200. Pass `--address 127.0.0.1:0 --support-address 127.0.0.1:0` to get free ports.
- */
-export async function spawnSkiff(args: readonly string[], opts: SpawnOptions = {}): Promise<SkiffProcess> {
+/** A started process whose start-up is not awaited: for tests of what happens before it is ready. */
+export interface LaunchedSkiff {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly logs: LogLine[];
+  /** Proxy listeners logged as bound so far, by name. */
+  readonly listeners: ReadonlyMap<string, { host: string; port: number }>;
+  /** The support listener once start-up has finished (it is logged last), else null. */
+  support(): { host: string; port: number } | null;
+  stderr(): string;
+  readonly exited: Promise<Exit>;
+  /** Whether the process has ended. */
+  gone(): boolean;
+  /** Called after every log line and at exit. */
+  onProgress(listener: (() => void) | null): void;
+  signal(sig: NodeJS.Signals): boolean;
+  stop(graceMs?: number): Promise<Exit>;
+}
+
+/** Starts `node bin/skiff.js ...args` without waiting for anything. */
+export function launchSkiff(args: readonly string[], opts: Pick<SpawnOptions, 'env'> = {}): LaunchedSkiff {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SKIFF_') && k !== 'KUBERNETES_SERVICE_HOST') env[k] = v;
   Object.assign(env, opts.env);
@@ -72,10 +89,10 @@ export async function spawnSkiff(args: readonly string[], opts: SpawnOptions = {
   let support: { host: string; port: number } | null = null;
   let stderrText = '';
   let pending = '';
-  let onProgress: () => void = () => undefined;
+  let progress: (() => void) | null = null;
+  let gone = false;
 
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', () => undefined);
+  child.stdout!.resume();
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
     stderrText += chunk;
@@ -96,56 +113,26 @@ export async function spawnSkiff(args: readonly string[], opts: SpawnOptions = {
       } else if (parsed.msg === 'support listener' && typeof parsed.address === 'string') {
         support = splitAddress(parsed.address);
       }
-      onProgress();
+      progress?.();
     }
   });
-
   const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }));
-  });
-  let gone = false;
-  void exited.then(() => {
-    gone = true;
-    onProgress();
-  });
-
-  const timeoutMs = opts.startTimeoutMs ?? 15_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`skiff did not start within ${timeoutMs} ms:\n${stderrText}`)), timeoutMs);
-      onProgress = () => {
-        if (gone) {
-          clearTimeout(timer);
-          reject(new Error(`skiff exited during start-up:\n${stderrText}`));
-        } else if (support !== null) {
-          // "support listener" is logged last in start(): every proxy listener is bound by now
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      onProgress();
+    child.once('exit', (code, signal) => {
+      gone = true;
+      resolve({ code, signal, at: performance.now() });
+      progress?.();
     });
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  } finally {
-    onProgress = () => undefined;
-  }
-
-  const supportUrl = `http://127.0.0.1:${(support as { host: string; port: number } | null)!.port}`;
-  await waitFor(async () => (await probe(`${supportUrl}/readyz`)) === 200, timeoutMs, 'skiff /readyz never answered 200');
-  const main = listeners.get('default');
-  if (main === undefined) throw new Error(`skiff logged no default listener:\n${stderrText}`);
-
+  });
   return {
     child,
     pid: child.pid!,
-    listeners,
-    url: `http://127.0.0.1:${main.port}`,
-    supportUrl,
     logs,
+    listeners,
+    support: () => support,
     stderr: () => stderrText,
     exited,
+    gone: () => gone,
+    onProgress: (listener) => void (progress = listener),
     signal: (sig) => !gone && child.kill(sig),
     async stop(graceMs = 10_000) {
       if (gone) return exited;
@@ -155,6 +142,54 @@ export async function spawnSkiff(args: readonly string[], opts: SpawnOptions = {
       clearTimeout(timer);
       return exit;
     },
+  };
+}
+
+/**
+ * Starts `node bin/skiff.js ...args` and resolves once every listener is bound and /readyz
+ * answers 200. Pass `--address 127.0.0.1:0 --support-address 127.0.0.1:0` to get free ports.
+ */
+export async function spawnSkiff(args: readonly string[], opts: SpawnOptions = {}): Promise<SkiffProcess> {
+  const p = launchSkiff(args, opts);
+  const timeoutMs = opts.startTimeoutMs ?? 15_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`skiff did not start within ${timeoutMs} ms:\n${p.stderr()}`)), timeoutMs);
+      const check = (): void => {
+        if (p.gone()) {
+          clearTimeout(timer);
+          reject(new Error(`skiff exited during start-up:\n${p.stderr()}`));
+        } else if (p.support() !== null) {
+          // "support listener" is logged last in start(): every proxy listener is bound by now
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      p.onProgress(check);
+      check();
+    });
+  } catch (err) {
+    p.child.kill('SIGKILL');
+    throw err;
+  } finally {
+    p.onProgress(null);
+  }
+
+  const supportUrl = `http://127.0.0.1:${p.support()!.port}`;
+  await waitFor(async () => (await probe(`${supportUrl}/readyz`)) === 200, timeoutMs, 'skiff /readyz never answered 200');
+  const main = p.listeners.get('default');
+  if (main === undefined) throw new Error(`skiff logged no default listener:\n${p.stderr()}`);
+  return {
+    child: p.child,
+    pid: p.pid,
+    listeners: p.listeners,
+    url: `http://127.0.0.1:${main.port}`,
+    supportUrl,
+    logs: p.logs,
+    stderr: p.stderr,
+    exited: p.exited,
+    signal: p.signal,
+    stop: p.stop,
   };
 }
 
@@ -200,4 +235,16 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 function splitAddress(address: string): { host: string; port: number } {
   const colon = address.lastIndexOf(':');
   return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it when this resolves). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
