@@ -252,7 +252,7 @@ describe.skipIf(!haveKubectl)('deploy/overlays/aws', () => {
     const r = router(objects);
     const albs = objects.filter((o) => o.kind === 'Ingress');
     expect(albs).toHaveLength(2);
-    const byScheme = new Map(albs.map((a) => [a.metadata.annotations!['alb.ingress.kubernetes.io/scheme'], a]));
+    const byScheme = new Map(albs.map((a) => [a.metadata.annotations!['alb.ingress.kubernetes.io/scheme'] ?? '', a]));
     expect([...byScheme.keys()].sort()).toEqual(['internal', 'internet-facing']);
     const expectedClass: Record<string, string> = { 'internet-facing': 'external', internal: 'internal' };
 
