@@ -16,11 +16,18 @@ export interface AccessLogOptions {
   readonly enabled?: boolean;
   /** Share of requests logged, 0..1; default 1. */
   readonly sampleRate?: number;
-  /** A stream (default process.stdout) or a file path, appended to. */
+  /**
+   * `stdout` (the default), `stderr`, a file path (appended to) or a stream. `stdout` and `stderr`
+   * are written through the libuv pool, not through process.stdout: on Linux, process.stdout on
+   * a pipe (a container's log) writes synchronously and would stall every request whenever the
+   * log reader falls behind.
+   */
   readonly destination?: Writable | string;
-  /** Characters queued before a write is forced; default 64 KiB. */
+  /** Bytes per write when lines come fast; default 64 KiB. */
   readonly batchBytes?: number;
-  /** Characters kept while the destination is backed up; more lines are dropped. Default 4 MiB. */
+  /** Longest a line waits before it is written; default 20 ms. */
+  readonly flushIntervalMs?: number;
+  /** Bytes kept while the destination is backed up; more lines are dropped. Default 4 MiB. */
   readonly maxQueuedBytes?: number;
   /** The draw for sampling; Math.random unless given. */
   readonly random?: () => number;
@@ -45,11 +52,12 @@ export class AccessLog {
     if (!(rate >= 0 && rate <= 1)) throw new SkiffError(ErrorCode.InvalidOption, `access log sampleRate must be within 0..1, got ${rate}`);
     this.sampleRate = rate;
     this.random = options.random ?? Math.random;
-    const dest = options.destination ?? process.stdout;
+    const dest = options.destination ?? 'stdout';
     this.ownsStream = typeof dest === 'string';
-    this.stream = typeof dest === 'string' ? createWriteStream(dest, { flags: 'a' }) : dest;
+    this.stream = typeof dest === 'string' ? openDestination(dest) : dest;
     this.writer = new BatchWriter(this.stream, {
       ...(options.batchBytes === undefined ? {} : { batchBytes: options.batchBytes }),
+      ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
       ...(options.maxQueuedBytes === undefined ? {} : { maxQueuedBytes: options.maxQueuedBytes }),
       onError: (err) => log.error('access log destination failed; lines are dropped from now on', { error: err.message }),
     });
@@ -65,6 +73,14 @@ export class AccessLog {
     await this.writer.close();
     if (this.ownsStream) await new Promise<void>((r) => this.stream.end(r));
   }
+}
+
+function openDestination(dest: string): Writable {
+  if (dest === 'stdout' || dest === 'stderr') {
+    // The descriptor stays open when the stream ends: it belongs to the process.
+    return createWriteStream('', { fd: dest === 'stdout' ? 1 : 2, autoClose: false });
+  }
+  return createWriteStream(dest, { flags: 'a' });
 }
 
 /** The flow id the flowId filter set or kept, else the one the client sent. */
