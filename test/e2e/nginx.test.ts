@@ -153,6 +153,8 @@ describe.skipIf(skipReason !== null)('skiff behind nginx playing the ALB', () =>
 
     it('loses no request while one instance drains and exits under steady load', { timeout: 90_000 }, async () => {
       const minRequests = 20_000;
+      // long enough for nginx to try the gone instance again after fail_timeout (10 s)
+      const minDurationMs = 15_000;
       const workers = 12;
       const capMs = 60_000;
       const pool = new Pool(alb.url, { connections: workers, pipelining: 1 });
@@ -192,12 +194,14 @@ describe.skipIf(skipReason !== null)('skiff behind nginx playing the ALB', () =>
         phase = 'draining';
         a.signal('SIGTERM');
         // the health route fails at once, so an ALB would start taking the target out
-        await waitFor(async () => (await probe(`${a.url}/kube-system/healthz`)) === 503, 500, 'health route did not turn 503');
+        await waitFor(async () => (await probe(`${a.url}/kube-system/healthz`)) === 503, 1000, 'health route did not turn 503');
         const exit = await a.exited;
         phase = 'exited';
         const exitAfterMs = exit.at - termAt;
         await waitFor(
-          () => (stats.ok + stats.failed >= minRequests && performance.now() - exit.at >= 2000) || performance.now() - t0 > capMs,
+          () =>
+            (stats.ok + stats.failed >= minRequests && performance.now() - t0 >= minDurationMs && stats.bAfterExit >= 1000) ||
+            performance.now() - t0 > capMs,
           capMs,
           'load loop overran',
           50,
@@ -222,7 +226,7 @@ describe.skipIf(skipReason !== null)('skiff behind nginx playing the ALB', () =>
         expect(stats.aDuringDrain).toBeGreaterThan(0);
         expect(exitAfterMs).toBeGreaterThan(2900);
         expect(exitAfterMs).toBeLessThan(8000 + 1000);
-        expect(stats.bAfterExit).toBeGreaterThan(1000);
+        expect(stats.bAfterExit).toBeGreaterThanOrEqual(1000);
       } finally {
         stop = true;
         await Promise.all(running);

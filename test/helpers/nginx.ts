@@ -136,7 +136,8 @@ ${servers}
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto https;
       proxy_set_header ${CLIENT_ADDRESS_HEADER} "";
-      # what an ALB does for a target that refuses or resets: try another one (GETs only)
+      # nginx-light has no active health checks: retrying another server when one refuses
+      # stands in for the ALB having taken a failing target out of rotation (GETs only)
       proxy_next_upstream error timeout;
       proxy_connect_timeout 2s;
       proxy_read_timeout 30s;
