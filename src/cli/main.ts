@@ -13,6 +13,8 @@ import { IngressRoutes } from '../sources/kubernetes.js';
 import { IngressDirWatch } from '../sources/ingress-dir.js';
 import { ApiSnapshotProvider, kubeLoggerFrom } from '../kubernetes/source.js';
 import { IngressStatusWriter } from '../kubernetes/status.js';
+import { clientIpPolicyFromFlags } from '../proxy/client-ip.js';
+import { loadPlugins } from '../plugins/load-plugins.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: CliOptions;
@@ -33,34 +35,45 @@ export async function main(argv: readonly string[]): Promise<number> {
   const log = createLogger(opts.logLevel);
   let config: SkiffConfig;
   try {
-    config = configFrom(opts, log);
+    const plugins = await loadPlugins(opts.filterPlugins);
+    config = { ...configFrom(opts, log), filters: plugins.filters, predicates: plugins.predicates };
   } catch (err) {
     process.stderr.write(`skiff: ${(err as Error).message}\n`);
     return 2;
   }
   const skiff = createSkiff(config);
+  // Signals are handled from the start: a pod told to stop while it still waits for its first
+  // route table (an unreachable API) must still drain and exit cleanly.
+  let stopping: Promise<number> | null = null;
+  const shutdown = (signal: string, delay: number | undefined): Promise<number> => {
+    stopping ??= (async () => {
+      log.info('signal received', { signal });
+      try {
+        await skiff.stop(delay === undefined ? undefined : { drainDelayMs: delay });
+        return 0;
+      } catch (err) {
+        log.error('shutdown failed', { error: String(err) });
+        return 1;
+      }
+    })();
+    return stopping;
+  };
+  const stopped = new Promise<number>((resolve) => {
+    process.once('SIGTERM', () => void shutdown('SIGTERM', undefined).then(resolve));
+    process.once('SIGINT', () => void shutdown('SIGINT', 0).then(resolve));
+  });
   try {
-    await skiff.start();
+    // A signal during start-up wins: stop() ends the sources start() may still be waiting on.
+    const early = await Promise.race([skiff.start().then(() => null), stopped]);
+    if (early !== null) return early;
   } catch (err) {
+    if (stopping !== null) return stopping;
     const msg = err instanceof SkiffError ? `${err.code}: ${err.message}` : (err as Error).message;
     log.error('start failed', { error: msg });
     await skiff.stop({ drainDelayMs: 0 }).catch(() => undefined);
     return 1;
   }
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string, delay: number | undefined): void => {
-      log.info('signal received', { signal });
-      skiff.stop(delay === undefined ? undefined : { drainDelayMs: delay }).then(
-        () => resolve(0),
-        (err: unknown) => {
-          log.error('shutdown failed', { error: String(err) });
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM', undefined));
-    process.once('SIGINT', () => shutdown('SIGINT', 0));
-  });
+  return stopped;
 }
 
 export function configFrom(opts: CliOptions, log: Logger): SkiffConfig {
@@ -87,6 +100,7 @@ export function configFrom(opts: CliOptions, log: Logger): SkiffConfig {
   }
   return {
     listeners,
+    clientIp: clientIpPolicyFromFlags(opts.trustedProxies, opts.trustedHops),
     support: opts.supportAddress,
     sources: shared,
     proxy: {
@@ -114,9 +128,13 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger): IngressRoutes | null 
     if (names.has(l.name)) throw new SkiffError('SKIFF_ERR_INVALID_OPTION', `--listener ${l.name}: the listener name is already taken`);
     names.add(l.name);
   }
+  // With several listeners, the cluster's default class must not join every listener's classes:
+  // an `internal` default class would then leak onto the external listener. Each listener serves
+  // the classes it lists; class-less Ingresses go to the listener that lists the default class.
+  const translate = { acceptDefaultClass: opts.listeners.length === 0 };
   if (opts.ingressDir !== null) {
     if (opts.publishStatusAddress !== null) log.warn('--publish-status-address is ignored with --ingress-dir (there is no API to write to)');
-    return new IngressRoutes(new IngressDirWatch(opts.ingressDir, { log }), { log });
+    return new IngressRoutes(new IngressDirWatch(opts.ingressDir, { log }), { log, translate });
   }
   if (!opts.kubernetes) {
     if (opts.listeners.length > 0) log.warn('--listener without --ingress-dir or --kubernetes serves only the routes files');
@@ -128,7 +146,7 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger): IngressRoutes | null 
     opts.publishStatusAddress !== null && provider.client !== undefined
       ? new IngressStatusWriter({ client: provider.client, addresses: opts.publishStatusAddress, logger })
       : undefined;
-  return new IngressRoutes(provider, { log, ...(status !== undefined ? { status } : {}) });
+  return new IngressRoutes(provider, { log, translate, ...(status !== undefined ? { status } : {}) });
 }
 
 function packageVersion(): string {

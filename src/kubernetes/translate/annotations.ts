@@ -9,6 +9,7 @@ import { ErrorCode } from '../../errors.js';
 import type { ErrorCode as Code } from '../../errors.js';
 import { PATH_MODES } from './types.js';
 import type { PathMode } from './types.js';
+import { ipFilterCallsFromNginxAnnotations, NginxWhitelistSourceRange } from '../../../filters/ip/nginx-annotations.js';
 
 export const ANNOTATION_FILTER = 'zalando.org/skipper-filter';
 export const ANNOTATION_PREDICATE = 'zalando.org/skipper-predicate';
@@ -33,7 +34,9 @@ export type Scope =
   /** Routes of ImplementationSpecific paths. */
   | 'implementation-specific'
   /** The routes of the skipper-routes annotation. */
-  | 'custom-routes';
+  | 'custom-routes'
+  /** Nothing is set aside; the problem is only reported (the annotation fails closed instead). */
+  | 'reported';
 
 export interface AnnotationProblem {
   readonly annotation: string;
@@ -43,6 +46,8 @@ export interface AnnotationProblem {
 }
 
 export interface IngressAnnotations {
+  /** ipDenyList/ipAllowList from the ingress-nginx source-range annotations, first in every chain. */
+  readonly ipFilters: readonly Call[];
   readonly filters: readonly Call[];
   readonly predicates: readonly Call[];
   readonly customRoutes: readonly RouteDefinition[];
@@ -61,6 +66,16 @@ export function readAnnotations(annotations: Readonly<Record<string, string>> | 
     problems.push({ annotation, scope, code, reason: `annotation ${annotation}: ${reason}` });
   };
 
+  let ipFilters: readonly Call[];
+  try {
+    ipFilters = ipFilterCallsFromNginxAnnotations(a);
+  } catch (err) {
+    // A source range that cannot be read must not open the routes it guards (nor let another
+    // Ingress's broader path serve them): they answer 403 until the annotation is fixed.
+    ipFilters = DENY_ALL;
+    const message = (err as Error).message.replace(/^annotation [^:]+: /, '');
+    problem(annotationOf(err), 'reported', ErrorCode.InvalidIngress, `${message}; the Ingress's routes answer 403 until it is fixed`);
+  }
   const filters = parsed(a[ANNOTATION_FILTER], parseFilters, (msg) => problem(ANNOTATION_FILTER, 'service-routes', ErrorCode.Parse, msg));
   const predicates = parsed(a[ANNOTATION_PREDICATE], parsePredicates, (msg) => problem(ANNOTATION_PREDICATE, 'routes', ErrorCode.Parse, msg));
   const customRoutes = parsed(a[ANNOTATION_ROUTES], parseRoutes, (msg) => problem(ANNOTATION_ROUTES, 'custom-routes', ErrorCode.Parse, msg));
@@ -92,7 +107,17 @@ export function readAnnotations(annotations: Readonly<Record<string, string>> | 
     else problem(ANNOTATION_PATH_MODE, 'implementation-specific', ErrorCode.InvalidIngress, `unknown path mode "${rawMode}" (${PATH_MODES.join(', ')})`);
   }
 
-  return { filters, predicates, customRoutes, weights, algorithm, scheme, pathMode, problems };
+  return { ipFilters, filters, predicates, customRoutes, weights, algorithm, scheme, pathMode, problems };
+}
+
+const DENY_ALL: readonly Call[] = [
+  { name: 'status', args: [403] },
+  { name: 'inlineContent', args: ['Forbidden\n'] },
+];
+
+function annotationOf(err: unknown): string {
+  const m = /^annotation ([^:]+):/.exec((err as Error).message);
+  return m?.[1] ?? NginxWhitelistSourceRange;
 }
 
 function parsed<T>(text: string | undefined, parse: (text: string) => T[], fail: (message: string) => void): T[] {

@@ -214,7 +214,7 @@ class IngressTranslator {
       return undefined;
     }
     const defaults = this.ctx.defaultFilters[`${ref.name}.${this.namespace}`] ?? [];
-    return { filters: [...defaults, ...this.ann.filters, ...value.filters], backend: value.backend };
+    return { filters: [...this.ann.ipFilters, ...defaults, ...this.ann.filters, ...value.filters], backend: value.backend };
   }
 
   private addCustomRoutes(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup): void {
