@@ -64,6 +64,18 @@ export interface SkiffConfig {
   readonly drainDelayMs?: number;
   /** After the drain delay: how long in-flight requests get before connections are cut. */
   readonly shutdownDeadlineMs?: number;
+  /**
+   * false: build tables and serve the support listener, but open no proxy listener. The primary
+   * of a multi-process skiff runs this way and hands the definitions to its workers.
+   */
+  readonly serveTraffic?: boolean;
+  /** Called with a listener's merged definitions before each rebuild (the primary forwards them). */
+  readonly onDefinitions?: (listener: string, routes: readonly RouteDefinition[], invalid: readonly InvalidRoute[]) => void;
+  /** Shutdown hooks: `onDrain` as draining starts, `afterDrainDelay` before the listeners close. */
+  readonly onDrain?: () => void;
+  readonly afterDrainDelay?: () => Promise<void>;
+  /** An extra readiness condition for /readyz (e.g. workers listening). */
+  readonly readyCheck?: () => boolean;
   /** Called after every table swap, e.g. for metrics. */
   readonly onTable?: (listener: string, table: RouteTable, invalid: readonly InvalidRoute[]) => void;
 }
@@ -126,6 +138,7 @@ export function createSkiff(config: SkiffConfig): Skiff {
       defs.push(...u.routes);
       sourceInvalid.push(...u.invalid);
     }
+    config.onDefinitions?.(l.config.name, defs, sourceInvalid);
     const t0 = performance.now();
     const table = build(defs);
     l.invalid = [...sourceInvalid, ...table.invalid];
@@ -167,7 +180,7 @@ export function createSkiff(config: SkiffConfig): Skiff {
         const s = config.support ?? { host: '127.0.0.1', port: 9911 };
         supportServer = createSupportServer(
           {
-            ready: () => [...allSources].every((src) => ready.has(src)),
+            ready: () => [...allSources].every((src) => ready.has(src)) && (config.readyCheck?.() ?? true),
             draining: () => draining,
             tables: () => new Map(listeners.map((l) => [l.config.name, l.router.current])),
             invalid: (name) => listeners.find((l) => l.config.name === name)?.invalid ?? [],
@@ -187,6 +200,7 @@ export function createSkiff(config: SkiffConfig): Skiff {
         });
       }
       for (const l of listeners) {
+        if (config.serveTraffic === false) break;
         const rt: ProxyRuntime = {
           router: l.router,
           options,
@@ -210,7 +224,9 @@ export function createSkiff(config: SkiffConfig): Skiff {
       draining = true;
       const delay = opts?.drainDelayMs ?? config.drainDelayMs ?? 0;
       log.info('draining', { delayMs: delay });
+      config.onDrain?.();
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      await config.afterDrainDelay?.();
       for (const src of allSources) await src.stop();
       const deadline = config.shutdownDeadlineMs ?? 30_000;
       await Promise.all(listeners.map((l) => (l.server === null ? undefined : closeGracefully(l.server, deadline, tunnels))));

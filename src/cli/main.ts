@@ -3,6 +3,9 @@
  * SIGTERM into the drain sequence (SIGINT drains without the delay, for a terminal).
  */
 import { readFileSync } from 'node:fs';
+import cluster from 'node:cluster';
+import { createPrimary } from '../cluster/primary.js';
+import { runWorker } from '../cluster/worker.js';
 import { parseCommandLine, usage, type CliOptions } from './options.js';
 import { createSkiff, type ListenerConfig, type SkiffConfig } from '../skiff.js';
 import { RoutesFileSource } from '../sources/routes-file.js';
@@ -33,15 +36,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const log = createLogger(opts.logLevel);
+  const isWorker = cluster.isWorker && process.env.SKIFF_CLUSTER_WORKER === '1';
   let config: SkiffConfig;
   try {
     const plugins = await loadPlugins(opts.filterPlugins);
-    config = { ...configFrom(opts, log), filters: plugins.filters, predicates: plugins.predicates };
+    config = { ...configFrom(opts, log, { sources: !isWorker }), filters: plugins.filters, predicates: plugins.predicates };
   } catch (err) {
     process.stderr.write(`skiff: ${(err as Error).message}\n`);
     return 2;
   }
-  const skiff = createSkiff(config);
+  if (isWorker) return runWorker(config, log);
+  const skiff = opts.workers > 1 ? createPrimary(config, { workers: opts.workers }, log) : createSkiff(config);
   // Signals are handled from the start: a pod told to stop while it still waits for its first
   // route table (an unreachable API) must still drain and exit cleanly.
   let stopping: Promise<number> | null = null;
@@ -76,10 +81,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   return stopped;
 }
 
-export function configFrom(opts: CliOptions, log: Logger): SkiffConfig {
+/**
+ * The configuration the options describe. Workers of `--workers N` pass `sources: false`: their
+ * routes come from the primary, which alone reads files and watches the API.
+ */
+export function configFrom(opts: CliOptions, log: Logger, want: { sources: boolean } = { sources: true }): SkiffConfig {
   const shared: RouteSourceHandle[] = [];
-  if (opts.routesFiles.length > 0) shared.push(new RoutesFileSource(opts.routesFiles, log));
-  const ingress = ingressRoutesFrom(opts, log);
+  if (want.sources && opts.routesFiles.length > 0) shared.push(new RoutesFileSource(opts.routesFiles, log));
+  const ingress = want.sources ? ingressRoutesFrom(opts, log) : null;
   // Routes files are shared by every listener; Ingress routes go only to the listener of their class.
   const listeners: ListenerConfig[] = [
     {
@@ -95,7 +104,7 @@ export function configFrom(opts: CliOptions, log: Logger): SkiffConfig {
       ...(ingress !== null ? { sources: [ingress.sourceFor(l.name, l.classes)] } : {}),
     })),
   ];
-  if (shared.length === 0 && ingress === null) {
+  if (want.sources && shared.length === 0 && ingress === null) {
     throw new SkiffError('SKIFF_ERR_INVALID_OPTION', 'no route source: give --routes-file, --ingress-dir or --kubernetes');
   }
   return {

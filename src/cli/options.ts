@@ -5,6 +5,7 @@
  */
 import { parseGoDuration } from '../../filters/timeout/duration.js';
 import { ErrorCode, SkiffError } from '../errors.js';
+import { usableCpus } from '../cluster/cpus.js';
 
 export interface CliOptions {
   address: HostPort;
@@ -33,6 +34,8 @@ export interface CliOptions {
   drainDelayMs: number;
   shutdownDeadlineMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Proxy processes; 1 serves from this process alone. */
+  workers: number;
   help: boolean;
   version: boolean;
 }
@@ -74,6 +77,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'max-connections-per-endpoint', arg: 'N', help: 'cap on upstream connections per endpoint (default 128)' },
   { name: 'drain-delay', arg: 'DURATION', help: 'after SIGTERM, keep serving this long with /readyz 503 (default 0s; 45s behind an ALB)' },
   { name: 'shutdown-deadline', arg: 'DURATION', help: 'after the drain delay, time for in-flight requests before connections are cut (default 30s)' },
+  { name: 'workers', arg: 'N', help: 'proxy processes sharing the listeners (default: the CPUs this container may use); 1 runs in one process' },
   { name: 'log-level', arg: 'LEVEL', help: 'debug, info, warn or error (default info)' },
   { name: 'help', arg: null, help: 'show this help' },
   { name: 'version', arg: null, help: 'print the version' },
@@ -149,6 +153,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     maxConnectionsPerEndpoint: positiveInt('max-connections-per-endpoint', one('max-connections-per-endpoint') ?? '128'),
     drainDelayMs: duration('drain-delay', one('drain-delay') ?? '0s'),
     shutdownDeadlineMs: duration('shutdown-deadline', one('shutdown-deadline') ?? '30s'),
+    workers: positiveInt('workers', one('workers') ?? String(usableCpus())),
     logLevel: oneOf('log-level', one('log-level') ?? 'info', ['debug', 'info', 'warn', 'error'] as const),
     help: bool('help', one('help') ?? 'false'),
     version: bool('version', one('version') ?? 'false'),

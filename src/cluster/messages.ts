@@ -1,0 +1,27 @@
+/**
+ * What the primary and its workers say to each other over the cluster IPC channel. The primary
+ * owns the route sources (one watch of the Kubernetes API per node, not one per worker) and sends
+ * each listener's definitions; workers build their own tables and serve traffic.
+ */
+import type { RouteDefinition } from '../eskip/definition.js';
+import type { InvalidRoute } from '../routing/route.js';
+
+export type PrimaryMessage =
+  | { readonly skiff: 'routes'; readonly listener: string; readonly routes: readonly RouteDefinition[]; readonly invalid: readonly InvalidRoute[] }
+  | { readonly skiff: 'drain'; readonly delayMs: number };
+
+export type WorkerMessage =
+  | { readonly skiff: 'listening'; readonly listener: string; readonly host: string; readonly port: number }
+  | { readonly skiff: 'ready' };
+
+function tagged(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && typeof (m as { skiff?: unknown }).skiff === 'string';
+}
+
+export function isPrimaryMessage(m: unknown): m is PrimaryMessage {
+  return tagged(m);
+}
+
+export function isWorkerMessage(m: unknown): m is WorkerMessage {
+  return tagged(m);
+}
