@@ -176,6 +176,8 @@ async function main() {
   const ratio = mean(runs.on, 'rps') / mean(runs.off, 'rps');
   const cpuRatio = mean(runs.off, 'cpuPerRequest') / mean(runs.on, 'cpuPerRequest');
   console.log(`mean req/s off ${mean(runs.off, 'rps').toFixed(0)}, on ${mean(runs.on, 'rps').toFixed(0)}: ratio on/off ${ratio.toFixed(3)} (target >= 0.9)`);
+  const diffs = runs.on.map((r, i) => r.cpuPerRequest - runs.off[i].cpuPerRequest).sort((a, b) => a - b);
+  console.log(`skiff CPU added per request by observability, per round (on minus off, sorted): ${diffs.map((d) => d.toFixed(1)).join(' ')} µs`);
   console.log(
     `skiff CPU per request off ${mean(runs.off, 'cpuPerRequest').toFixed(1)} µs, on ${mean(runs.on, 'cpuPerRequest').toFixed(1)} µs: ` +
       `capacity ratio on/off ${cpuRatio.toFixed(3)} (the same comparison, less exposed to other load on the machine)`,

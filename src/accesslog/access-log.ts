@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { BatchWriter } from './batch-writer.js';
 import { formatAccessLine } from './line.js';
+import { encodeAccessLine, maxLineBytes } from './line-encoder.js';
 import { FLOW_ID_HEADER, FLOW_ID_STATE_KEY } from '../../filters/tracing/flow-id.js';
 
 export interface AccessLogOptions {
@@ -63,10 +64,16 @@ export class AccessLog {
     });
   }
 
-  /** hot path: the sampling draw, one line built, one queue push. */
+  /** hot path: the sampling draw, then the line encoded straight into the writer's buffer. */
   finished(record: ExchangeRecord): void {
     if (this.sampleRate < 1 && this.random() >= this.sampleRate) return;
-    this.writer.write(formatAccessLine(record, Date.now(), flowIdOf(record), this.traceId(record)));
+    const flowId = flowIdOf(record);
+    const traceId = this.traceId(record);
+    const now = Date.now();
+    const w = this.writer;
+    const at = w.reserve(maxLineBytes(record, flowId, traceId));
+    if (at >= 0) w.commit(encodeAccessLine(w.buffer, at, record, now, flowId, traceId));
+    else if (at === -2) w.write(formatAccessLine(record, now, flowId, traceId));
   }
 
   async close(): Promise<void> {

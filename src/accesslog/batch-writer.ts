@@ -1,7 +1,7 @@
 /**
- * Writes access log lines (ASCII text) in batches without ever blocking a request. Each line is
- * copied at once into a preallocated chunk (so no line string outlives its request, and nothing is joined
- * later); a chunk is written when it is full or a few milliseconds after its first line. Every
+ * Writes access log lines (ASCII text) in batches without ever blocking a request. Each line goes
+ * at once into a preallocated chunk (encoded there directly, see reserve()/commit(), or copied
+ * from a string), so nothing is kept per line and nothing is joined later; a chunk is written when it is full or a few milliseconds after its first line. Every
  * write costs a system call on the libuv pool whatever its size, so waiting a little (default
  * 20 ms) instead of writing every event-loop turn saves most of the log's CPU under load.
  *
@@ -65,33 +65,45 @@ export class BatchWriter {
   }
 
   /**
-   * hot path: one copy into the current chunk; the write itself happens later. Lines are ASCII
-   * (see line.ts), so they are copied as latin1, a byte per character, with no UTF-8 encoding.
+   * hot path: makes room for a line of at most `max` bytes in the current chunk. Returns the
+   * offset to write the line at (into `buffer`, then commit()), -1 when the line is dropped (and
+   * counted), or -2 when it is bigger than a chunk: then hand it to write() as a string.
    */
-  write(line: string): void {
+  reserve(max: number): number {
     if (this.failed) {
       this.dropped++;
-      return;
+      return -1;
     }
-    const n = line.length;
-    if (this.used + n > this.size) {
-      if (n > this.size) {
-        this.writeLarge(line);
-        return;
-      }
-      this.seal();
-    }
-    if (this.blocked && this.waitingBytes + this.used + n > this.maxQueued) {
+    if (max > this.size) return -2;
+    if (this.used + max > this.size) this.seal();
+    if (this.blocked && this.waitingBytes + this.used + max > this.maxQueued) {
       this.dropped++;
-      return;
+      return -1;
     }
-    this.used += this.chunk.write(line, this.used, 'latin1');
+    return this.used;
+  }
+
+  /** The chunk reserve() made room in. */
+  get buffer(): Buffer {
+    return this.chunk;
+  }
+
+  /** hot path: ends a line written into `buffer` at the offset reserve() gave; `end` is past its last byte. */
+  commit(end: number): void {
+    this.used = end;
     this.linesInChunk++;
     if (!this.scheduled) {
       this.scheduled = true;
       if (this.interval === 0) setImmediate(flushLater, this);
       else setTimeout(flushLater, this.interval, this).unref();
     }
+  }
+
+  /** One line of ASCII text (see line.ts), copied a byte per character. */
+  write(line: string): void {
+    const at = this.reserve(line.length);
+    if (at === -2) this.writeLarge(line);
+    else if (at >= 0) this.commit(at + this.chunk.write(line, at, 'latin1'));
   }
 
   /** Writes the current chunk and any waiting ones, unless the destination asked us to wait for 'drain'. */
