@@ -1,0 +1,68 @@
+/**
+ * `--workers 2` as a real process tree: both workers serve, a killed worker is replaced while
+ * the listener stays up, and a routes-file change read by the primary reaches every worker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skiffBuilt, spawnSkiff, waitFor, type SkiffProcess } from '../helpers/process.js';
+import { request } from '../helpers/http.js';
+
+const built = skiffBuilt();
+if (!built) console.warn('test/cluster: skipped, dist/ is missing (run `npm run build`)');
+
+let skiff: SkiffProcess;
+let routesFile: string;
+
+function workerPids(parent: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(async () => {
+  if (!built) return;
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-workers-'));
+  routesFile = join(dir, 'routes.eskip');
+  await writeFile(routesFile, `hello: Path("/hello") -> inlineContent("one") -> <shunt>;`);
+  skiff = await spawnSkiff(['--routes-file', routesFile, '--address', '127.0.0.1:0', '--support-address', '127.0.0.1:0', '--workers', '2', '--log-level', 'info']);
+}, 30_000);
+
+afterAll(async () => {
+  if (built) await skiff.stop(10_000);
+});
+
+describe.skipIf(!built)('--workers 2', () => {
+  it('runs two worker processes that both serve', async () => {
+    await waitFor(() => workerPids(skiff.pid).length === 2, 10_000, 'two workers never appeared');
+    await waitFor(() => skiff.logs.filter((l) => l.msg === 'worker listening').length >= 2, 10_000, 'workers never listened');
+    for (let i = 0; i < 10; i++) expect((await request(`${skiff.url}/hello`)).text).toBe('one');
+  });
+
+  it('replaces a worker that dies, without closing the listener', async () => {
+    const [victim] = workerPids(skiff.pid);
+    process.kill(victim!, 'SIGKILL');
+    // Until the primary sees the exit, a connection it hands to the dead worker is lost (a Node
+    // cluster limit); once it has, the surviving worker takes every connection.
+    await waitFor(() => skiff.logs.some((l) => l.msg === 'worker exited; starting another'), 5000, 'the exit went unnoticed');
+    for (let i = 0; i < 20; i++) expect((await request(`${skiff.url}/hello`)).status).toBe(200);
+    await waitFor(() => {
+      const pids = workerPids(skiff.pid);
+      return pids.length === 2 && !pids.includes(victim!);
+    }, 10_000, 'the dead worker was not replaced');
+    await waitFor(() => skiff.logs.filter((l) => l.msg === 'worker listening').length >= 3, 10_000, 'the new worker never listened');
+  });
+
+  it('sends a routes-file change to every worker', async () => {
+    await writeFile(routesFile, `hello: Path("/hello") -> inlineContent("two") -> <shunt>;`);
+    await waitFor(async () => {
+      // Fresh connections land on both workers; all must see the new table.
+      const bodies = await Promise.all(Array.from({ length: 10 }, () => request(`${skiff.url}/hello`)));
+      return bodies.every((r) => r.text === 'two');
+    }, 10_000, 'not every worker got the new routes');
+  });
+});
