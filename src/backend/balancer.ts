@@ -7,11 +7,16 @@
  *   consistentHash        ring with 100 virtual nodes per endpoint; key from the
  *                         `consistentHashKey` state entry, else the client address
  *   powerOfRandomNChoices two random endpoints, the one with fewer requests in flight wins
+ *
+ * Every algorithm runs over the live endpoints: those passive health (src/backend/health.ts)
+ * has not ejected. At most `maxEjectedRatio` of a backend's endpoints (at least one) are left
+ * out, never all of them, so an outage of every endpoint still sends traffic somewhere.
  */
 import type { Endpoint } from './backend.js';
 import type { RequestView } from '../spec.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { inFlight } from './in-flight.js';
+import { endpointHealth } from './health.js';
 
 export interface Balancer {
   readonly algorithm: string;
@@ -48,44 +53,80 @@ function skip(endpoints: readonly Endpoint[], index: number, exclude: Endpoint |
   return endpoints[(index + 1) % endpoints.length]!;
 }
 
-class RoundRobin implements Balancer {
+/** The endpoints minus the ejected ones, recomputed only when the health state moves. */
+abstract class HealthAware {
+  protected live: readonly Endpoint[];
+  /** 1 for an endpoint left out, by index into `endpoints`. */
+  protected out: Uint8Array;
+  private seen: number;
+
+  constructor(protected readonly endpoints: readonly Endpoint[]) {
+    this.live = endpoints;
+    this.out = new Uint8Array(endpoints.length);
+    this.seen = -1;
+  }
+
+  /** hot path: one comparison unless an endpoint was ejected or readmitted since the last call. */
+  protected refresh(): readonly Endpoint[] {
+    if (this.seen !== endpointHealth.version) this.recompute();
+    return this.live;
+  }
+
+  private recompute(): void {
+    this.seen = endpointHealth.version;
+    const n = this.endpoints.length;
+    const allowed = n <= 1 ? 0 : Math.min(n - 1, Math.max(1, Math.floor(n * endpointHealth.maxEjectedRatio)));
+    const out = new Uint8Array(n);
+    let left = 0;
+    for (let i = 0; i < n && left < allowed; i++) {
+      if (endpointHealth.isEjected(this.endpoints[i]!.origin)) {
+        out[i] = 1;
+        left++;
+      }
+    }
+    this.out = out;
+    this.live = left === 0 ? this.endpoints : this.endpoints.filter((_, i) => out[i] === 0);
+  }
+}
+
+class RoundRobin extends HealthAware implements Balancer {
   readonly algorithm = 'roundRobin';
   private next: number;
 
-  constructor(private readonly endpoints: readonly Endpoint[]) {
+  constructor(endpoints: readonly Endpoint[]) {
+    super(endpoints);
     this.next = Math.floor(Math.random() * endpoints.length);
   }
 
   pick(_req: RequestView, _key: string | undefined, exclude?: Endpoint): Endpoint {
-    const i = this.next;
-    this.next = (i + 1) % this.endpoints.length;
-    return skip(this.endpoints, i, exclude);
+    const live = this.refresh();
+    const i = this.next % live.length;
+    this.next = (i + 1) % live.length;
+    return skip(live, i, exclude);
   }
 }
 
-class RandomChoice implements Balancer {
+class RandomChoice extends HealthAware implements Balancer {
   readonly algorithm = 'random';
 
-  constructor(private readonly endpoints: readonly Endpoint[]) {}
-
   pick(_req: RequestView, _key: string | undefined, exclude?: Endpoint): Endpoint {
-    return skip(this.endpoints, Math.floor(Math.random() * this.endpoints.length), exclude);
+    const live = this.refresh();
+    return skip(live, Math.floor(Math.random() * live.length), exclude);
   }
 }
 
-class PowerOfTwoChoices implements Balancer {
+class PowerOfTwoChoices extends HealthAware implements Balancer {
   readonly algorithm = 'powerOfRandomNChoices';
 
-  constructor(private readonly endpoints: readonly Endpoint[]) {}
-
   pick(_req: RequestView, _key: string | undefined, exclude?: Endpoint): Endpoint {
-    const n = this.endpoints.length;
-    if (n === 1) return this.endpoints[0]!;
+    const live = this.refresh();
+    const n = live.length;
+    if (n === 1) return live[0]!;
     const a = Math.floor(Math.random() * n);
     let b = Math.floor(Math.random() * (n - 1));
     if (b >= a) b++;
-    const ea = this.endpoints[a]!;
-    const eb = this.endpoints[b]!;
+    const ea = live[a]!;
+    const eb = live[b]!;
     if (ea === exclude) return eb;
     if (eb === exclude) return ea;
     return inFlight.count(eb) < inFlight.count(ea) ? eb : ea;
@@ -94,12 +135,13 @@ class PowerOfTwoChoices implements Balancer {
 
 const virtualNodes = 100;
 
-class ConsistentHash implements Balancer {
+class ConsistentHash extends HealthAware implements Balancer {
   readonly algorithm = 'consistentHash';
   private readonly ring: Uint32Array;
   private readonly owners: Uint32Array;
 
-  constructor(private readonly endpoints: readonly Endpoint[]) {
+  constructor(endpoints: readonly Endpoint[]) {
+    super(endpoints);
     const points: { hash: number; owner: number }[] = [];
     endpoints.forEach((e, owner) => {
       for (let v = 0; v < virtualNodes; v++) points.push({ hash: fnv1a(`${e.origin}-${v}`), owner });
@@ -119,7 +161,12 @@ class ConsistentHash implements Balancer {
       if (this.ring[mid]! < h) lo = mid + 1;
       else hi = mid;
     }
-    const at = lo === this.ring.length ? 0 : lo;
+    let at = lo === this.ring.length ? 0 : lo;
+    // An ejected owner hands its keys to the next live owner on the ring; the others keep theirs.
+    if (this.refresh() !== this.endpoints) {
+      const out = this.out;
+      for (let steps = 0; out[this.owners[at]!] === 1 && steps < this.ring.length; steps++) at = (at + 1) % this.ring.length;
+    }
     return skip(this.endpoints, this.owners[at]!, exclude);
   }
 }

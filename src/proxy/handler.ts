@@ -1,7 +1,8 @@
 /**
- * The entry of every proxied request: derive the client address, build the request view, look
- * up the route, prepare the outgoing request and hand over to an Exchange. Requests no route
- * matches are answered here.
+ * The entry of every proxied request: check it (src/proxy/validation.ts), derive the client
+ * address, build the request view, look up the route, admit it under the concurrency cap,
+ * prepare the outgoing request and hand over to an Exchange. Requests that are refused or that
+ * no route matches are answered here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyRuntime } from './runtime.js';
@@ -13,6 +14,8 @@ import { upstreamRequestHeaders } from './hop-by-hop.js';
 import { IncomingRequestView } from './request-view.js';
 import { Exchange } from './exchange.js';
 import { writeErrorReply } from './local-reply.js';
+import { isValidAuthority, validateRequest } from './validation.js';
+import type { Admission } from './admission.js';
 
 export interface ParsedTarget {
   host: string;
@@ -22,17 +25,27 @@ export interface ParsedTarget {
 
 /**
  * Splits the request-target. Absolute-form (`GET http://a.example/x`) routes by the target's
- * authority, as RFC 9112 §3.2.2 requires; anything else that is not origin-form is refused.
+ * authority, as RFC 9112 §3.2.2 requires, and that authority becomes the Host sent upstream;
+ * an authority that is not a plain host[:port] (userinfo, spaces) is refused, and so is
+ * anything else that is not origin-form (`*`, authority-form). Fragments never get here: the
+ * validation refuses them.
  */
 export function parseTarget(url: string, hostHeader: string | undefined): ParsedTarget | null {
   let host = hostHeader ?? '';
   let target = url;
   if (target.charCodeAt(0) !== 47 /* / */) {
     if (!/^https?:\/\//i.test(target)) return null;
-    const slash = target.indexOf('/', target.indexOf('//') + 2);
-    const authorityEnd = slash === -1 ? target.length : slash;
-    host = target.slice(target.indexOf('//') + 2, authorityEnd);
-    target = slash === -1 ? '/' : target.slice(slash);
+    const start = target.indexOf('//') + 2;
+    let end = start;
+    while (end < target.length) {
+      const c = target.charCodeAt(end);
+      if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
+      end++;
+    }
+    host = target.slice(start, end);
+    if (!isValidAuthority(host)) return null;
+    target = target.slice(end);
+    if (target.charCodeAt(0) !== 47) target = '/' + target;
   }
   const hash = target.indexOf('#');
   if (hash !== -1) target = target.slice(0, hash);
@@ -73,9 +86,23 @@ export function outgoingOf(rt: ProxyRuntime, req: IncomingMessage, view: Request
   };
 }
 
-/** hot path: everything up to the first filter is synchronous. */
-export function handleRequest(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * hot path: everything up to the first filter is synchronous. `admission` is the concurrency
+ * cap (null: none); the listener passes it.
+ */
+export function handleRequest(
+  rt: ProxyRuntime,
+  listener: ListenerInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  admission: Admission | null = null,
+): void {
   const startNs = process.hrtime.bigint();
+  const refused = validateRequest(req, rt.options);
+  if (refused !== null) {
+    reject(rt, req, res, startNs, refused.status, refused.reason, null);
+    return;
+  }
   const peer = normalizePeer(req.socket.remoteAddress);
   const view = viewOf(rt, req, peer);
   if (view === null) {
@@ -90,8 +117,41 @@ export function handleRequest(rt: ProxyRuntime, listener: ListenerInfo, req: Inc
     reject(rt, req, res, startNs, rt.options.defaultStatus, 'no_route', view);
     return;
   }
+  if (admission !== null) {
+    if (!admission.tryEnter()) {
+      rt.router.release(table);
+      reject(rt, req, res, startNs, 503, 'overload', view);
+      return;
+    }
+    res.on('close', admission.leave);
+  }
+  const idleMs = rt.options.requestBodyIdleTimeoutMs;
+  if (idleMs > 0 && (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0')) {
+    watchBodyIdle(req, res, idleMs);
+  }
   const outgoing = outgoingOf(rt, req, view, listener);
   new Exchange(rt, table, req, res, view, match.route, match.params, outgoing, startNs).start();
+}
+
+const kResponse = Symbol('skiff.response');
+type WatchedRequest = IncomingMessage & { [kResponse]?: ServerResponse };
+
+/**
+ * Slow POST guard: while the body arrives, a pause longer than `ms` cuts the connection (the
+ * socket's idle timer, which Node's server turns into a destroy when nobody listens for it, and
+ * the upstream request is aborted with it). Once the body is in, the timer is cleared so a slow
+ * backend answer is not mistaken for a slow client.
+ */
+function watchBodyIdle(req: WatchedRequest, res: ServerResponse, ms: number): void {
+  req[kResponse] = res;
+  req.socket.setTimeout(ms);
+  req.on('end', bodyReceived);
+}
+
+function bodyReceived(this: WatchedRequest): void {
+  // After the response, Node has armed the keep-alive timer on the same socket: leave it.
+  if (this[kResponse]?.writableEnded === false) this.socket.setTimeout(0);
+  this[kResponse] = undefined;
 }
 
 function reject(
@@ -104,8 +164,10 @@ function reject(
   view: RequestView | null,
 ): void {
   const { started, finished } = rt.observer;
+  // A refused request may still have a body or a second request behind it: close the connection.
+  const close = rt.draining() || (status >= 400 && status < 500 && status !== rt.options.defaultStatus);
   if (started === undefined && finished === undefined) {
-    writeErrorReply(res, status, rt.options.serverName, rt.draining() || status === 400);
+    writeErrorReply(res, status, rt.options.serverName, close);
     return;
   }
   const record: ExchangeRecord = {
@@ -123,10 +185,10 @@ function reject(
     filterState: undefined,
     observerData: undefined,
   };
-  started?.(record);
-  writeErrorReply(res, status, rt.options.serverName, rt.draining() || status === 400);
+  rt.observer.started?.(record);
+  writeErrorReply(res, status, rt.options.serverName, close);
   (record as { endNs: bigint }).endNs = process.hrtime.bigint();
-  finished?.(record);
+  rt.observer.finished?.(record);
 }
 
 function emptyView(req: IncomingMessage): RequestView {

@@ -1,40 +1,101 @@
 /**
  * A proxy listener: the node:http server that accepts downstream connections and feeds the
- * request handler, with the timeouts an edge proxy needs and a drain mode for shutdown.
+ * request handler, with the limits and timeouts an edge proxy needs (header size and count,
+ * header and request deadlines, CONNECT refused, parse errors answered once and closed), the
+ * concurrency cap, the outcome hook that feeds passive health and breakers, and a drain mode
+ * for shutdown.
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ProxyRuntime } from './runtime.js';
 import type { ListenerInfo } from './forwarded.js';
+import type { ProxyObserver } from './observer.js';
 import { handleRequest } from './handler.js';
 import { handleUpgrade } from './upgrade.js';
+import { validateRequest } from './validation.js';
+import { admissionFor } from './admission.js';
+import { outcomeObserver } from '../backend/health.js';
 
-export function createProxyServer(rt: ProxyRuntime, info: ListenerInfo): http.Server {
+export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): http.Server {
+  const o = runtime.options;
+  const rt: ProxyRuntime = { ...runtime, observer: withOutcomes(runtime.observer, outcomeObserver(o)) };
+  const admission = admissionFor(o);
+  const requestTimeout = o.requestTimeoutMs > 0 ? o.requestTimeoutMs : 0;
   const server = http.createServer(
     {
-      headersTimeout: rt.options.requestHeadersTimeoutMs,
-      requestTimeout: 0,
+      // Node refuses a header deadline longer than the whole-request deadline.
+      headersTimeout: requestTimeout > 0 ? Math.min(o.requestHeadersTimeoutMs, requestTimeout) : o.requestHeadersTimeoutMs,
+      requestTimeout,
+      connectionsCheckingInterval: o.connectionsCheckingIntervalMs,
+      maxHeaderSize: o.maxRequestHeaderBytes,
       noDelay: true,
       keepAlive: true,
     },
-    (req, res) => handleRequest(rt, info, req, res),
+    (req, res) => handleRequest(rt, info, req, res, admission),
   );
+  // One past the limit, so the validation can tell "too many" from "exactly the limit": past
+  // this count Node drops lines without a word.
+  server.maxHeadersCount = o.maxRequestHeaderLines + 1;
   // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection we just closed.
-  server.keepAliveTimeout = rt.options.keepAliveTimeoutMs;
-  server.on('upgrade', (req, socket, head) => handleUpgrade(rt, info, req, socket, head));
+  server.keepAliveTimeout = o.keepAliveTimeoutMs;
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refused = validateRequest(req, o);
+    if (refused !== null) {
+      socket.on('error', () => socket.destroy());
+      socket.end(rawReply(refused.status));
+      return;
+    }
+    handleUpgrade(rt, info, req, socket, head);
+  });
+  // A router never opens tunnels: without this listener Node would just drop the connection.
+  server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(rawReply(405));
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (err.code === 'ECONNRESET' && socket.bytesWritten === 0 && !socket.readable)) {
       socket.destroy();
       return;
     }
+    // A parse error in the body of a request whose response has begun: a second status line
+    // would corrupt the stream, so the only answer left is to cut it.
+    const current = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    if (current != null && current.headersSent) {
+      socket.destroy();
+      return;
+    }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const text = http.STATUS_CODES[status] ?? 'Bad Request';
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length + 1}\r\nconnection: close\r\n\r\n${text}\n`,
-    );
+    socket.end(rawReply(status));
+    // No more bytes from this peer are worth reading, and none must reach a handler.
+    socket.destroySoon();
   });
   return server;
+}
+
+function rawReply(status: number): string {
+  const text = http.STATUS_CODES[status] ?? 'Bad Request';
+  return `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length + 1}\r\nconnection: close\r\n\r\n${text}\n`;
+}
+
+/**
+ * The runtime's observer plus the outcome hook (passive health, circuit breakers). Hooks are
+ * bound once here, so the per-request calls stay plain calls.
+ */
+function withOutcomes(inner: ProxyObserver, outcomes: NonNullable<ProxyObserver['finished']>): ProxyObserver {
+  const finished = inner.finished?.bind(inner);
+  const composed: ProxyObserver = {
+    finished:
+      finished === undefined
+        ? outcomes
+        : (record) => {
+            finished(record);
+            outcomes(record);
+          },
+  };
+  if (inner.started !== undefined) composed.started = inner.started.bind(inner);
+  if (inner.upstreamStarting !== undefined) composed.upstreamStarting = inner.upstreamStarting.bind(inner);
+  return composed;
 }
 
 export async function listen(server: http.Server, host: string, port: number): Promise<{ host: string; port: number }> {

@@ -29,7 +29,34 @@ export interface ProxyOptions {
   defaultStatus: number;
   /** Value of the Server header added when the backend sends none. */
   serverName: string;
+  /** Request header block size in bytes (Node's maxHeaderSize); larger → 431. */
+  maxRequestHeaderBytes: number;
+  /**
+   * Request header lines; more → 431. Node silently drops lines past its own count, so skiff
+   * counts them itself and never forwards a truncated header set.
+   */
+  maxRequestHeaderLines: number;
+  /** Header names containing `_`: 'reject' with 400 (Envoy's REJECT_REQUEST), 'drop' them, or 'allow'. */
+  underscoreHeaders: UnderscorePolicy;
+  /** Time to receive a whole request, headers and body (Node's requestTimeout); 408 past it. 0: off. */
+  requestTimeoutMs: number;
+  /** Longest pause between two request body chunks before the connection is cut (slow POST). 0: off. */
+  requestBodyIdleTimeoutMs: number;
+  /** How often the header and request deadlines are checked. */
+  connectionsCheckingIntervalMs: number;
+  /** Requests in flight per process; beyond it a fast 503. 0: no cap. */
+  maxConcurrentRequests: number;
+  /** Backend response header block size in bytes; larger → 502. */
+  maxResponseHeaderBytes: number;
+  /** Passive health: consecutive gateway failures that eject a load-balanced endpoint. 0: off. */
+  ejectAfterFailures: number;
+  /** First ejection time; it doubles with each ejection in a row, up to ten times this. */
+  ejectionMs: number;
+  /** Share of one backend's endpoints that may be ejected at once (at least one, never all). */
+  maxEjectedRatio: number;
 }
+
+export type UnderscorePolicy = 'reject' | 'drop' | 'allow';
 
 export const defaultProxyOptions: Readonly<ProxyOptions> = Object.freeze({
   xff: 'append',
@@ -44,4 +71,15 @@ export const defaultProxyOptions: Readonly<ProxyOptions> = Object.freeze({
   maxLoopbacks: 9,
   defaultStatus: 404,
   serverName: 'skiff',
+  maxRequestHeaderBytes: 16_384,
+  maxRequestHeaderLines: 200,
+  underscoreHeaders: 'reject',
+  requestTimeoutMs: 300_000,
+  requestBodyIdleTimeoutMs: 60_000,
+  connectionsCheckingIntervalMs: 1_000,
+  maxConcurrentRequests: 10_000,
+  maxResponseHeaderBytes: 16_384,
+  ejectAfterFailures: 5,
+  ejectionMs: 30_000,
+  maxEjectedRatio: 0.3,
 });
