@@ -1,4 +1,5 @@
-// Helpers for benchmarks: start processes that report their port over IPC, run autocannon.
+// Helpers for benchmarks: start processes that report their port over IPC, run autocannon, and
+// run the load generator as a separate (optionally CPU-pinned) process.
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -19,9 +20,12 @@ export async function freePort() {
   return port;
 }
 
-/** Starts bin/skiff.js and waits until its /readyz answers 200. */
-export async function startSkiffProcess(args, supportPort) {
-  const child = spawn(process.execPath, ['bin/skiff.js', '--log-level', 'warn', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+/**
+ * Starts bin/skiff.js (or `script`, e.g. bench/lib/skiff-launcher.js, which takes the same
+ * options) and waits until its /readyz answers 200.
+ */
+export async function startSkiffProcess(args, supportPort, { script = 'bin/skiff.js' } = {}) {
+  const child = spawn(process.execPath, [script, '--log-level', 'warn', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   const until = Date.now() + 15_000;
   while (Date.now() < until) {
     try {
@@ -43,5 +47,41 @@ export async function load(url, { connections = 50, duration = 5, method = 'GET'
     p99: result.latency.p99,
     p999: result.latency.p99_9 ?? result.latency.p999,
     errors: result.errors + result.non2xx,
+  };
+}
+
+/**
+ * The load generator (load-generator.js) in its own process; `cpus` (e.g. '1') pins it with
+ * taskset, which must then be installed. run(job) sends one job and resolves with its result.
+ */
+export async function startLoadGenerator({ cpus } = {}) {
+  const script = new URL('./load-generator.js', import.meta.url).pathname;
+  const stdio = ['ignore', 'inherit', 'inherit', 'ipc'];
+  // taskset execs node in place, so the IPC channel's descriptor reaches node unchanged
+  const child = cpus === undefined ? fork(script, [], { stdio }) : spawn('taskset', ['-c', cpus, process.execPath, script], { stdio });
+  const [hello] = await once(child, 'message');
+  if (!hello.ready) throw new Error('load generator did not start');
+  let next = 0;
+  const pending = new Map();
+  child.on('message', (m) => {
+    const p = pending.get(m.id);
+    if (p === undefined) return;
+    pending.delete(m.id);
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve(m.result);
+  });
+  child.on('exit', (code) => {
+    for (const p of pending.values()) p.reject(new Error(`load generator exited (${code})`));
+    pending.clear();
+  });
+  return {
+    pid: child.pid,
+    run: (job) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        child.send({ ...job, id });
+      }),
+    stop: () => child.kill('SIGKILL'),
   };
 }
