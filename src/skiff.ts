@@ -76,6 +76,8 @@ export interface SkiffConfig {
   readonly afterDrainDelay?: () => Promise<void>;
   /** An extra readiness condition for /readyz (e.g. workers listening). */
   readonly readyCheck?: () => boolean;
+  /** Called after every table build with its duration in seconds. */
+  readonly onRebuild?: (listener: string, seconds: number) => void;
   /** Called after every table swap, e.g. for metrics. */
   readonly onTable?: (listener: string, table: RouteTable, invalid: readonly InvalidRoute[]) => void;
 }
@@ -150,6 +152,7 @@ export function createSkiff(config: SkiffConfig): Skiff {
       invalid: l.invalid.length,
       ms: Math.round((performance.now() - t0) * 10) / 10,
     });
+    config.onRebuild?.(l.config.name, (performance.now() - t0) / 1000);
     config.onTable?.(l.config.name, table, l.invalid);
   };
 

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import cluster from 'node:cluster';
 import { createPrimary } from '../cluster/primary.js';
 import { runWorker } from '../cluster/worker.js';
+import { answerMetricsRequests, clusterMetricsHandler } from '../cluster/metrics.js';
+import { createObservability, type Observability } from '../observability.js';
+import type { KubernetesMetrics } from '../metrics/kubernetes-metrics.js';
 import { parseCommandLine, usage, type CliOptions } from './options.js';
 import { createSkiff, type ListenerConfig, type SkiffConfig } from '../skiff.js';
 import { RoutesFileSource } from '../sources/routes-file.js';
@@ -37,16 +40,34 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const log = createLogger(opts.logLevel);
   const isWorker = cluster.isWorker && process.env.SKIFF_CLUSTER_WORKER === '1';
+  const isPrimary = !isWorker && opts.workers > 1;
   let config: SkiffConfig;
+  let obs: Observability;
   try {
+    // The primary of several workers serves no traffic: its metrics are the workers' merged.
+    obs = observabilityFrom(opts, log, isPrimary ? 'primary' : isWorker ? 'worker' : 'single');
     const plugins = await loadPlugins(opts.filterPlugins);
-    config = { ...configFrom(opts, log, { sources: !isWorker }), filters: plugins.filters, predicates: plugins.predicates };
+    config = {
+      ...configFrom(opts, log, { sources: !isWorker, kubernetesMetrics: obs.kubernetes }),
+      filters: plugins.filters,
+      predicates: plugins.predicates,
+      observer: obs.observer,
+      onTable: obs.onTable,
+      onRebuild: (_listener, seconds) => obs.kubernetes.rebuild(seconds),
+    };
+    const handler = obs.metrics === null ? undefined : isPrimary ? clusterMetricsHandler(obs.metrics.registry) : obs.metricsHandler;
+    if (handler !== undefined) config = { ...config, metrics: handler };
   } catch (err) {
     process.stderr.write(`skiff: ${(err as Error).message}\n`);
     return 2;
   }
-  if (isWorker) return runWorker(config, log);
-  const skiff = opts.workers > 1 ? createPrimary(config, { workers: opts.workers }, log) : createSkiff(config);
+  if (isWorker) {
+    if (obs.metrics !== null) answerMetricsRequests(obs.metrics.registry);
+    const code = await runWorker(config, log);
+    await obs.shutdown().catch(() => undefined);
+    return code;
+  }
+  const skiff = isPrimary ? createPrimary(config, { workers: opts.workers }, log) : createSkiff(config);
   // Signals are handled from the start: a pod told to stop while it still waits for its first
   // route table (an unreachable API) must still drain and exit cleanly.
   let stopping: Promise<number> | null = null;
@@ -55,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       log.info('signal received', { signal });
       try {
         await skiff.stop(delay === undefined ? undefined : { drainDelayMs: delay });
+        await obs.shutdown().catch(() => undefined);
         return 0;
       } catch (err) {
         log.error('shutdown failed', { error: String(err) });
@@ -85,10 +107,14 @@ export async function main(argv: readonly string[]): Promise<number> {
  * The configuration the options describe. Workers of `--workers N` pass `sources: false`: their
  * routes come from the primary, which alone reads files and watches the API.
  */
-export function configFrom(opts: CliOptions, log: Logger, want: { sources: boolean } = { sources: true }): SkiffConfig {
+export function configFrom(
+  opts: CliOptions,
+  log: Logger,
+  want: { sources: boolean; kubernetesMetrics?: KubernetesMetrics } = { sources: true },
+): SkiffConfig {
   const shared: RouteSourceHandle[] = [];
   if (want.sources && opts.routesFiles.length > 0) shared.push(new RoutesFileSource(opts.routesFiles, log));
-  const ingress = want.sources ? ingressRoutesFrom(opts, log) : null;
+  const ingress = want.sources ? ingressRoutesFrom(opts, log, want.kubernetesMetrics) : null;
   // Routes files are shared by every listener; Ingress routes go only to the listener of their class.
   const listeners: ListenerConfig[] = [
     {
@@ -128,7 +154,7 @@ export function configFrom(opts: CliOptions, log: Logger, want: { sources: boole
 }
 
 /** The Ingress route sources of --ingress-dir or --kubernetes, or null when neither is given. */
-function ingressRoutesFrom(opts: CliOptions, log: Logger): IngressRoutes | null {
+function ingressRoutesFrom(opts: CliOptions, log: Logger, metrics: KubernetesMetrics | undefined): IngressRoutes | null {
   if (opts.ingressDir !== null && opts.kubernetes) {
     throw new SkiffError('SKIFF_ERR_INVALID_OPTION', '--ingress-dir and --kubernetes cannot be combined: read Ingresses from a directory or from the API, not both');
   }
@@ -151,11 +177,37 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger): IngressRoutes | null 
   }
   const logger = kubeLoggerFrom(log);
   const provider = ApiSnapshotProvider.connect({ ...(opts.kubeconfig !== null ? { kubeconfig: opts.kubeconfig } : {}), logger });
+  metrics?.follow(() => provider.watch.stats());
   const status =
     opts.publishStatusAddress !== null && provider.client !== undefined
       ? new IngressStatusWriter({ client: provider.client, addresses: opts.publishStatusAddress, logger })
       : undefined;
   return new IngressRoutes(provider, { log, translate, ...(status !== undefined ? { status } : {}) });
+}
+
+/** Metrics, tracing and access logs as the options ask, shaped for this process's role. */
+function observabilityFrom(opts: CliOptions, log: Logger, role: 'single' | 'primary' | 'worker'): Observability {
+  const accessLogOn = opts.accessLog !== 'off' && role !== 'primary';
+  return createObservability({
+    metrics: opts.metrics
+      ? {
+          serveRoute: opts.serveRouteMetrics,
+          serveHost: opts.serveHostMetrics,
+          routeBackend: opts.routeBackendMetrics,
+          backendHost: opts.backendHostMetrics,
+          ...(opts.histogramBuckets !== null ? { buckets: opts.histogramBuckets } : {}),
+        }
+      : false,
+    tracing: role === 'primary' ? false : { fromEnv: true },
+    accessLog: {
+      enabled: accessLogOn,
+      destination: opts.accessLog,
+      sampleRate: opts.accessLogSampleRate,
+      // Several workers share stdout: writes up to PIPE_BUF reach a pipe whole, never interleaved.
+      ...(role === 'worker' ? { batchBytes: 4096 } : {}),
+    },
+    log,
+  });
 }
 
 function packageVersion(): string {

@@ -34,6 +34,15 @@ export interface CliOptions {
   drainDelayMs: number;
   shutdownDeadlineMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  metrics: boolean;
+  serveRouteMetrics: boolean;
+  serveHostMetrics: boolean;
+  routeBackendMetrics: boolean;
+  backendHostMetrics: boolean;
+  histogramBuckets: number[] | null;
+  /** 'off', 'stdout', 'stderr' or a file path. */
+  accessLog: string;
+  accessLogSampleRate: number;
   /** Proxy processes; 1 serves from this process alone. */
   workers: number;
   help: boolean;
@@ -77,6 +86,14 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'max-connections-per-endpoint', arg: 'N', help: 'cap on upstream connections per endpoint (default 128)' },
   { name: 'drain-delay', arg: 'DURATION', help: 'after SIGTERM, keep serving this long with /readyz 503 (default 0s; 45s behind an ALB)' },
   { name: 'shutdown-deadline', arg: 'DURATION', help: 'after the drain delay, time for in-flight requests before connections are cut (default 30s)' },
+  { name: 'metrics', arg: 'true|false', help: 'Prometheus metrics at /metrics on the support listener (default true)' },
+  { name: 'serve-route-metrics', arg: 'true|false', help: 'skipper_serve_route_duration_seconds{code,method,route} (default true)' },
+  { name: 'serve-host-metrics', arg: 'true|false', help: 'skipper_serve_host_duration_seconds{code,method,host} (default true)' },
+  { name: 'route-backend-metrics', arg: 'true|false', help: 'skipper_backend_duration_seconds by route (default false)' },
+  { name: 'backend-host-metrics', arg: 'true|false', help: 'skipper_backend_duration_seconds by backend host (default false)' },
+  { name: 'histogram-metric-buckets', arg: 'S[,S]', help: 'upper bounds in seconds of every duration histogram (default Prometheus buckets)' },
+  { name: 'access-log', arg: 'off|stdout|stderr|FILE', help: 'JSON access log, one line per request (default off)' },
+  { name: 'access-log-sample-rate', arg: 'R', help: 'share of requests logged, 0 to 1 (default 1)' },
   { name: 'workers', arg: 'N', help: 'proxy processes sharing the listeners (default: the CPUs this container may use); 1 runs in one process' },
   { name: 'log-level', arg: 'LEVEL', help: 'debug, info, warn or error (default info)' },
   { name: 'help', arg: null, help: 'show this help' },
@@ -153,6 +170,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     maxConnectionsPerEndpoint: positiveInt('max-connections-per-endpoint', one('max-connections-per-endpoint') ?? '128'),
     drainDelayMs: duration('drain-delay', one('drain-delay') ?? '0s'),
     shutdownDeadlineMs: duration('shutdown-deadline', one('shutdown-deadline') ?? '30s'),
+    metrics: bool('metrics', one('metrics') ?? 'true'),
+    serveRouteMetrics: bool('serve-route-metrics', one('serve-route-metrics') ?? 'true'),
+    serveHostMetrics: bool('serve-host-metrics', one('serve-host-metrics') ?? 'true'),
+    routeBackendMetrics: bool('route-backend-metrics', one('route-backend-metrics') ?? 'false'),
+    backendHostMetrics: bool('backend-host-metrics', one('backend-host-metrics') ?? 'false'),
+    histogramBuckets: buckets(one('histogram-metric-buckets')),
+    accessLog: one('access-log') ?? 'off',
+    accessLogSampleRate: fraction('access-log-sample-rate', one('access-log-sample-rate') ?? '1'),
     workers: positiveInt('workers', one('workers') ?? String(usableCpus())),
     logLevel: oneOf('log-level', one('log-level') ?? 'info', ['debug', 'info', 'warn', 'error'] as const),
     help: bool('help', one('help') ?? 'false'),
@@ -193,6 +218,21 @@ function duration(option: string, text: string): number {
   const ms = parseGoDuration(text);
   if (ms === undefined || ms < 0) fail(`--${option} "${text}": expected a duration like 500ms, 10s or 1m30s`);
   return ms;
+}
+
+function buckets(text: string | undefined): number[] | null {
+  if (text === undefined) return null;
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.length === 0 || values.some((v, i) => !Number.isFinite(v) || v <= 0 || (i > 0 && v <= values[i - 1]!))) {
+    fail(`--histogram-metric-buckets "${text}": expected increasing positive numbers of seconds, e.g. 0.005,0.01,0.1,1`);
+  }
+  return values;
+}
+
+function fraction(option: string, text: string): number {
+  const n = Number(text);
+  if (!(n >= 0 && n <= 1)) fail(`--${option} "${text}": expected a number from 0 to 1`);
+  return n;
 }
 
 function positiveInt(option: string, text: string): number {

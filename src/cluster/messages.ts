@@ -8,11 +8,13 @@ import type { InvalidRoute } from '../routing/route.js';
 
 export type PrimaryMessage =
   | { readonly skiff: 'routes'; readonly listener: string; readonly routes: readonly RouteDefinition[]; readonly invalid: readonly InvalidRoute[] }
-  | { readonly skiff: 'drain'; readonly delayMs: number };
+  | { readonly skiff: 'drain'; readonly delayMs: number }
+  | { readonly skiff: 'metrics-request'; readonly id: number };
 
 export type WorkerMessage =
   | { readonly skiff: 'listening'; readonly listener: string; readonly host: string; readonly port: number }
-  | { readonly skiff: 'ready' };
+  | { readonly skiff: 'ready' }
+  | { readonly skiff: 'metrics-reply'; readonly id: number; readonly metrics: unknown };
 
 function tagged(m: unknown): boolean {
   return typeof m === 'object' && m !== null && typeof (m as { skiff?: unknown }).skiff === 'string';

@@ -38,9 +38,9 @@ export class TableMetrics {
     private readonly onHosts: (hosts: ReadonlyMap<string, string>) => void,
   ) {
     const registers = [registry];
-    this.custom = new Gauge({ name: 'skipper_custom_gauges', help: 'Gauges keyed as in Skipper (routes.total, routes.updated_timestamp).', labelNames: ['key'], registers });
-    this.invalid = new Gauge({ name: 'skipper_route_invalid', help: 'Routes set aside, by route id and reason.', labelNames: ['route_id', 'reason'], registers });
-    this.size = new Gauge({ name: 'skiff_route_table_routes', help: 'Routes in the live table of each listener.', labelNames: ['listener'], registers });
+    this.custom = new Gauge({ name: 'skipper_custom_gauges', help: 'Gauges keyed as in Skipper (routes.total, routes.updated_timestamp).', labelNames: ['key'], registers, aggregator: 'max' });
+    this.invalid = new Gauge({ name: 'skipper_route_invalid', help: 'Routes set aside, by route id and reason.', labelNames: ['route_id', 'reason'], registers, aggregator: 'max' });
+    this.size = new Gauge({ name: 'skiff_route_table_routes', help: 'Routes in the live table of each listener.', labelNames: ['listener'], registers, aggregator: 'max' });
   }
 
   /** Matches SkiffConfig.onTable. Runs off the request path, after the swap. */

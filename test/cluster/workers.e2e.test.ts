@@ -36,6 +36,12 @@ afterAll(async () => {
   if (built) await skiff.stop(10_000);
 });
 
+async function served(supportUrl: string): Promise<number> {
+  const text = (await request(`${supportUrl}/metrics`)).text;
+  const m = /^skipper_serve_route_duration_seconds_count\{code="200",method="GET",route="hello"\} (\d+)$/m.exec(text);
+  return m === null ? 0 : Number(m[1]);
+}
+
 describe.skipIf(!built)('--workers 2', () => {
   it('runs two worker processes that both serve', async () => {
     await waitFor(() => workerPids(skiff.pid).length === 2, 10_000, 'two workers never appeared');
@@ -55,6 +61,17 @@ describe.skipIf(!built)('--workers 2', () => {
       return pids.length === 2 && !pids.includes(victim!);
     }, 10_000, 'the dead worker was not replaced');
     await waitFor(() => skiff.logs.filter((l) => l.msg === 'worker listening').length >= 3, 10_000, 'the new worker never listened');
+  });
+
+  it('serves the metrics of every worker, merged, on the primary support port', async () => {
+    const before = await served(skiff.supportUrl);
+    // Fresh connections are spread over both workers.
+    await Promise.all(Array.from({ length: 30 }, () => request(`${skiff.url}/hello`)));
+    const after = await served(skiff.supportUrl);
+    expect(after - before).toBe(30);
+    const text = (await request(`${skiff.supportUrl}/metrics`)).text;
+    // Gauges that every worker reports alike are not summed.
+    expect(text).toMatch(/^skipper_custom_gauges\{key="routes.total"\} 1$/m);
   });
 
   it('sends a routes-file change to every worker', async () => {
