@@ -27,6 +27,8 @@ import { forwardTokenField } from './auth/forward-token-field.js';
 import { flowId } from './tracing/flow-id.js';
 import { requestId } from './tracing/request-id.js';
 import { xforward, xforwardFirst } from './tracing/xforward.js';
+import { maxBodySize } from './limits/max-body-size.js';
+import { consecutiveBreaker } from './breaker/consecutive-breaker.js';
 
 export function builtinFilters(): FilterSpec[] {
   return [
@@ -56,5 +58,7 @@ export function builtinFilters(): FilterSpec[] {
     requestId,
     xforward,
     xforwardFirst,
+    maxBodySize,
+    consecutiveBreaker,
   ];
 }

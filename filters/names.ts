@@ -28,3 +28,5 @@ export const RequestId = 'requestId';
 export const Xforward = 'xforward';
 export const XforwardFirst = 'xforwardFirst';
 export const TracingTag = 'tracingTag';
+export const MaxBodySize = 'maxBodySize';
+export const ConsecutiveBreaker = 'consecutiveBreaker';

@@ -1,6 +1,6 @@
 /**
  * The upstream HTTP client: one undici Agent for the process, a keep-alive pool per endpoint
- * origin with a cap on connections.
+ * origin with a cap on connections and on the size of response headers.
  */
 import { Agent } from 'undici';
 import type { ProxyOptions } from '../proxy/options.js';
@@ -14,5 +14,7 @@ export function createUpstreamAgent(options: ProxyOptions): Agent {
     keepAliveTimeout: options.upstreamKeepAliveMs,
     keepAliveMaxTimeout: Math.max(options.upstreamKeepAliveMs, 600_000),
     pipelining: 1,
+    // A backend header block past this is refused (undici's parser error, mapped to 502).
+    maxHeaderSize: options.maxResponseHeaderBytes,
   });
 }
