@@ -46,7 +46,8 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
       socket.end(rawReply(refused.status));
       return;
     }
-    handleUpgrade(rt, info, req, socket, head);
+    if (isWebSocket(req)) handleUpgrade(rt, info, req, socket, head);
+    else serveIgnoringUpgrade(rt, info, req, socket, admission);
   });
   // A router never opens tunnels: without this listener Node would just drop the connection.
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
@@ -71,6 +72,31 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
     socket.destroySoon();
   });
   return server;
+}
+
+function isWebSocket(req: http.IncomingMessage): boolean {
+  const token = req.headers.upgrade;
+  return token !== undefined && token.trim().toLowerCase() === 'websocket';
+}
+
+/**
+ * Any upgrade but WebSocket (h2c, TLS/1.0, made-up tokens) is ignored, as RFC 9110 §7.8 lets a
+ * server do: the request is served as plain HTTP/1.1 and the connection closed after the
+ * answer, so no backend is ever offered a protocol switch skiff does not relay on purpose.
+ * Node has already handed the socket over, so the response is attached to it here. A body
+ * cannot be read any more at this point: such requests are refused.
+ */
+function serveIgnoringUpgrade(rt: ProxyRuntime, info: ListenerInfo, req: http.IncomingMessage, socket: Duplex, admission: ReturnType<typeof admissionFor>): void {
+  socket.on('error', () => socket.destroy());
+  if (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0') {
+    socket.end(rawReply(400));
+    return;
+  }
+  const res = new http.ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.on('finish', () => socket.end());
+  handleRequest(rt, info, req, res, admission);
 }
 
 function rawReply(status: number): string {
