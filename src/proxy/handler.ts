@@ -74,7 +74,9 @@ export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string): In
 export function outgoingOf(rt: ProxyRuntime, req: IncomingMessage, view: RequestView, listener: ListenerInfo): OutgoingRequest {
   const headers = upstreamRequestHeaders(req.headers);
   if (view.host !== '') headers.host = view.host;
-  setForwardedHeaders(headers, view.remoteAddress, rt.clientIp.trusts(view.remoteAddress), listener, req.socket.localPort ?? 0, rt.options.xff);
+  const trusted = rt.clientIp.trusts(view.remoteAddress);
+  setForwardedHeaders(headers, view.remoteAddress, trusted, listener, req.socket.localPort ?? 0, rt.options.xff);
+  if (!trusted) dropClientForwarding(headers);
   return {
     method: view.method,
     path: view.rawPath,
@@ -84,6 +86,17 @@ export function outgoingOf(rt: ProxyRuntime, req: IncomingMessage, view: Request
     backendUrl: undefined,
     timeoutMs: undefined,
   };
+}
+
+/**
+ * Claims about the client only a trusted proxy may make; from anyone else they are dropped, so
+ * a backend that reads them (auth services, URL builders) cannot be fooled by the client.
+ * hot path: property reads; a delete only when the client sent one.
+ */
+function dropClientForwarding(headers: Record<string, string | string[]>): void {
+  if (headers['x-real-ip'] !== undefined) delete headers['x-real-ip'];
+  if (headers.forwarded !== undefined) delete headers.forwarded;
+  if (headers['x-forwarded-prefix'] !== undefined) delete headers['x-forwarded-prefix'];
 }
 
 /**

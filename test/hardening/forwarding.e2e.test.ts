@@ -45,6 +45,39 @@ describe('Connection naming the fields skiff manages', () => {
   });
 });
 
+describe('forwarding claims from an untrusted client', () => {
+  it('reach the backend as skiff states them, never as the client wrote them', async () => {
+    const { backend, proxy } = await setup((b) => `r: * -> "${b}";`);
+    const r = await rawExchange(
+      proxy.port,
+      'GET / HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: 10.0.0.1\r\nX-Real-IP: 10.0.0.1\r\nForwarded: for=10.0.0.1;proto=https\r\n' +
+        'X-Forwarded-Host: admin.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Port: 443\r\nX-Forwarded-Prefix: /admin\r\nConnection: close\r\n\r\n',
+    );
+    expect(r.statuses).toEqual([200]);
+    const h = backend.requests[0]!.headers;
+    expect(h['x-real-ip']).toBeUndefined();
+    expect(h.forwarded).toBeUndefined();
+    expect(h['x-forwarded-prefix']).toBeUndefined();
+    expect(h['x-forwarded-host']).toBe('shop.example');
+    expect(h['x-forwarded-proto']).toBe('http');
+    expect(h['x-forwarded-port']).toBe(String(proxy.port));
+    // The chain is data, kept and extended; decisions use the peer (see the allow-list tests).
+    expect(h['x-forwarded-for']).toBe('10.0.0.1, 127.0.0.1');
+  });
+
+  it('pass through from a trusted proxy', async () => {
+    const backend = await startRecordingBackend();
+    const { createClientIpPolicy } = await import('../../src/proxy/client-ip.js');
+    const proxy = await startSkiff(`r: * -> "${backend.url}";`, { clientIp: createClientIpPolicy({ trustedProxies: ['127.0.0.0/8'], hops: 1 }) });
+    cleanups.push(() => backend.close(), () => proxy.stop());
+    await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\nX-Real-IP: 192.0.2.7\r\nX-Forwarded-Prefix: /app\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n');
+    const h = backend.requests[0]!.headers;
+    expect(h['x-real-ip']).toBe('192.0.2.7');
+    expect(h['x-forwarded-prefix']).toBe('/app');
+    expect(h['x-forwarded-proto']).toBe('https');
+  });
+});
+
 describe('every hop-by-hop field at once', () => {
   it('answers 200 without an undici error, and the backend sees none of them (TE: trailers aside)', async () => {
     const { backend, proxy } = await setup((b) => `r: * -> "${b}";`);
