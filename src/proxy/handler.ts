@@ -16,6 +16,7 @@ import { Exchange } from './exchange.js';
 import { writeErrorReply } from './local-reply.js';
 import { isValidAuthority, validateRequest } from './validation.js';
 import type { Admission } from './admission.js';
+import { randomBytes } from 'node:crypto';
 
 export interface ParsedTarget {
   host: string;
@@ -55,6 +56,14 @@ export function parseTarget(url: string, hostHeader: string | undefined): Parsed
     : { host, rawPath: target.slice(0, q), rawQuery: target.slice(q + 1) };
 }
 
+/**
+ * This process's Via pseudonym (RFC 9110 §7.6.3). It is sent on every forwarded request; a
+ * request that already carries it has come round to us again (a route whose backend is this
+ * proxy) and is answered 508 instead of looping until sockets run out.
+ */
+const viaToken = `skiff-${randomBytes(4).toString('hex')}`;
+const viaValue = `1.1 ${viaToken}`;
+
 /** Builds the view predicates see. Returns null for a target that cannot be routed. */
 export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string): IncomingRequestView | null {
   const target = parseTarget(req.url ?? '/', req.headers.host);
@@ -74,6 +83,8 @@ export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string): In
 export function outgoingOf(rt: ProxyRuntime, req: IncomingMessage, view: RequestView, listener: ListenerInfo): OutgoingRequest {
   const headers = upstreamRequestHeaders(req.headers);
   if (view.host !== '') headers.host = view.host;
+  const via = headers.via;
+  headers.via = via === undefined ? viaValue : `${Array.isArray(via) ? via.join(', ') : via}, ${viaValue}`;
   const trusted = rt.clientIp.trusts(view.remoteAddress);
   setForwardedHeaders(headers, view.remoteAddress, trusted, listener, req.socket.localPort ?? 0, rt.options.xff);
   if (!trusted) dropClientForwarding(headers);
@@ -114,6 +125,11 @@ export function handleRequest(
   const refused = validateRequest(req, rt.options);
   if (refused !== null) {
     reject(rt, req, res, startNs, refused.status, refused.reason, null);
+    return;
+  }
+  const via = req.headers.via;
+  if (via !== undefined && via.indexOf(viaToken) !== -1) {
+    reject(rt, req, res, startNs, 508, 'loop', null);
     return;
   }
   const peer = normalizePeer(req.socket.remoteAddress);
@@ -178,7 +194,7 @@ function reject(
 ): void {
   const { started, finished } = rt.observer;
   // A refused request may still have a body or a second request behind it: close the connection.
-  const close = rt.draining() || (status >= 400 && status < 500 && status !== rt.options.defaultStatus);
+  const close = rt.draining() || status === 508 || (status >= 400 && status < 500 && status !== rt.options.defaultStatus);
   if (started === undefined && finished === undefined) {
     writeErrorReply(res, status, rt.options.serverName, close);
     return;

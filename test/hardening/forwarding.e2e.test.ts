@@ -151,3 +151,19 @@ describe('a backend naming its own fields in Connection', () => {
     expect(first).toMatch(/^x-kept: yes/im);
   });
 });
+
+describe('routing loops', () => {
+  it('answers 508 fast when a route leads back to skiff itself, and marks forwarded requests with Via', async () => {
+    const { backend, proxy } = await setup((b) => `r: Path("/ok") -> "${b}";`);
+    const ok = await rawExchange(proxy.port, 'GET /ok HTTP/1.1\r\nHost: a\r\nVia: 1.0 edge\r\nConnection: close\r\n\r\n');
+    expect(ok.statuses).toEqual([200]);
+    expect(backend.requests[0]!.headers.via).toMatch(/^1\.0 edge, 1\.1 skiff-[0-9a-f]{8}$/);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(proxy.routesFile, `r: Path("/ok") -> "${backend.url}"; loop: Path("/loop") -> "http://127.0.0.1:${proxy.port}";`);
+    for (let i = 0; i < 100 && proxy.skiff.table().routes.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    const r = await rawExchange(proxy.port, 'GET /loop HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    expect(r.statuses).toEqual([508]);
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
+});
