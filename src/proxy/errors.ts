@@ -33,6 +33,8 @@ export function errorCode(err: unknown): string {
 }
 
 export function mapUpstreamError(err: unknown): FailureMapping {
+  // undici 7 raises its response parser errors without a code; an invalid response is a 502.
+  if ((err as { name?: unknown } | null)?.name === 'HTTPParserError') return { status: 502, reason: 'response' };
   const code = errorCode(err);
   if (dialCodes.has(code)) return { status: 502, reason: 'dial' };
   if (timeoutCodes.has(code)) return { status: 504, reason: 'timeout' };
@@ -48,6 +50,22 @@ export function mapUpstreamError(err: unknown): FailureMapping {
 /** A dial failure means nothing reached the backend: safe to retry a request without a body. */
 export function isDialError(err: unknown): boolean {
   return dialCodes.has(errorCode(err));
+}
+
+const resetCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * The connection went away before any answer: typically a pooled keep-alive connection the
+ * backend had just closed. Safe to retry only for idempotent requests without a body.
+ */
+export function isConnectionReset(err: unknown): boolean {
+  return resetCodes.has(errorCode(err));
+}
+
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isIdempotent(method: string): boolean {
+  return idempotent.has(method);
 }
 
 export class BackendTimeoutError extends Error {

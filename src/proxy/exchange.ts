@@ -19,7 +19,7 @@ import { RequestContext } from './context.js';
 import { inFlight } from '../backend/in-flight.js';
 import { parseEndpoint } from '../backend/endpoint.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
-import { BackendTimeoutError, isDialError, mapUpstreamError } from './errors.js';
+import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
 import { writeErrorReply, writeLocalReply } from './local-reply.js';
 import { IncomingRequestView } from './request-view.js';
 
@@ -276,14 +276,20 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
     this.upstreamDone();
     if (this.done) return;
     const endpoint = this.endpoint;
-    if (!this.retried && !this.res.headersSent && isDialError(err) && this.canRetry()) {
-      this.retried = true;
-      const backend = this.route.backend;
-      const next = backend.type === 'lb' ? backend.balancer.pick(this.request, this.hashKey(), endpoint ?? undefined) : endpoint!;
-      this.rt.log.debug('retrying after dial error', { route: this.route.id, endpoint: endpoint?.origin });
-      this.abortUpstream = null;
-      this.dispatch(next);
-      return;
+    if (!this.retried && !this.res.headersSent && this.canRetry()) {
+      // One retry, only when nothing can have reached the backend twice: a failed dial (any
+      // request without a body; another endpoint of a load-balanced backend), or a connection
+      // reset before any answer (idempotent requests only: the usual stale pooled connection).
+      const dial = isDialError(err);
+      if (dial || (isConnectionReset(err) && isIdempotent(this.outgoing.method))) {
+        this.retried = true;
+        const backend = this.route.backend;
+        const next = dial && backend.type === 'lb' ? backend.balancer.pick(this.request, this.hashKey(), endpoint ?? undefined) : endpoint!;
+        this.rt.log.debug('retrying once', { route: this.route.id, endpoint: endpoint?.origin, code: (err as { code?: string }).code });
+        this.abortUpstream = null;
+        this.dispatch(next);
+        return;
+      }
     }
     const mapped = mapUpstreamError(err);
     this.rt.log.warn('backend request failed', {

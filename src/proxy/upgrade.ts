@@ -110,11 +110,24 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
       upstream.destroy();
       return;
     }
-    this.relaying = true;
     const lines = [`HTTP/1.1 ${statusCode} ${statusText(statusCode)}`];
+    let switchedTo = '';
     for (let i = 0; rawHeaders !== null && i < rawHeaders.length; i += 2) {
-      lines.push(`${rawHeaders[i]!.toString('latin1')}: ${rawHeaders[i + 1]!.toString('latin1')}`);
+      const name = rawHeaders[i]!.toString('latin1');
+      const value = rawHeaders[i + 1]!.toString('latin1');
+      if (name.toLowerCase() === 'upgrade') switchedTo = value.trim().toLowerCase();
+      lines.push(`${name}: ${value}`);
     }
+    // As Go's reverse proxy does: a backend that switches to another protocol than the one asked
+    // for is not relayed (the client would speak one protocol to a peer speaking another).
+    const asked = String(this.req.headers.upgrade ?? '').trim().toLowerCase();
+    if (switchedTo !== asked) {
+      this.rt.log.warn('backend switched to another protocol', { route: this.route.id, asked, switchedTo });
+      upstream.destroy();
+      this.fail(502);
+      return;
+    }
+    this.relaying = true;
     lines.push('', '');
     const client = this.socket;
     client.write(lines.join('\r\n'), 'latin1');
