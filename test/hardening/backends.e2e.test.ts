@@ -4,6 +4,7 @@
  * health ejecting a failing endpoint, and the consecutiveBreaker filter. The proxy must stay up
  * and leave no unhandled rejection behind.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -195,6 +196,30 @@ describe('timeouts and refusals', () => {
     const r = await request(`${proxy.url}/`);
     expect(r.status).toBe(502);
     expect(performance.now() - t0).toBeLessThan(50);
+  });
+});
+
+// A port that never completes a handshake: python listens with a backlog of one and never
+// accepts; one filler connection fills the queue, and later SYNs are dropped like a blackhole.
+const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
+
+describe.skipIf(!hasPython)('blackholed endpoint', () => {
+  it('answers 502 once the connect timeout (and the one dial retry) has passed, never hanging', async () => {
+    const hole = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    cleanups.push(async () => void hole.kill('SIGKILL'));
+    const port = await new Promise<number>((resolve) => hole.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    const filler = net.connect(port, '127.0.0.1');
+    cleanups.push(async () => void filler.destroy());
+    await new Promise((r) => filler.once('connect', r));
+    const proxy = await skiff(`r: * -> "http://127.0.0.1:${port}";`, { proxy: { connectTimeoutMs: 300 } });
+    const t0 = performance.now();
+    const r = await request(`${proxy.url}/`);
+    const ms = performance.now() - t0;
+    expect(r.status).toBe(502);
+    expect(ms).toBeGreaterThanOrEqual(290);
+    // undici runs connect timeouts on its coarse timer wheel (about 1 s per attempt here), and
+    // a dial error is retried once: bounded, but not to the millisecond.
+    expect(ms).toBeLessThan(3500);
   });
 });
 
