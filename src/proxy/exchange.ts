@@ -219,6 +219,10 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
     let hasServer = false;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
+      if (!mayBeSpecial(name)) {
+        flat.push(name, rawHeaders[i + 1]!.toString('latin1'));
+        continue;
+      }
       const lower = name.toLowerCase();
       if (lower === 'connection') {
         named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
@@ -378,6 +382,15 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
     this.rt.router.release(this.table);
     this.rt.observer.finished?.(this);
   }
+}
+
+/**
+ * Whether a response header name could be hop-by-hop or Server: those all start with c, k, p,
+ * s, t or u. Lets the common headers (date, etag, x-…) skip the lower-casing copy.
+ */
+function mayBeSpecial(name: string): boolean {
+  const c = name.charCodeAt(0) | 0x20;
+  return c === 99 || c === 107 || c === 112 || c === 115 || c === 116 || c === 117;
 }
 
 function onBackendTimeout(ex: Exchange): void {
