@@ -1,5 +1,6 @@
 // The baseline: about the least a Node reverse proxy can do. node:http downstream, undici
-// dispatch upstream, headers passed through as they are, no routing, no filters.
+// dispatch upstream, headers passed through as they are, no routing, no filters; backpressure
+// both ways, so large bodies stream instead of piling up.
 // Usage: node bench/lib/bare-proxy.js PORT UPSTREAM_ORIGIN
 import http from 'node:http';
 import { Agent } from 'undici';
@@ -14,8 +15,15 @@ const server = http.createServer((req, res) => {
   agent.dispatch(
     { origin, path: req.url, method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? null : req },
     {
-      onConnect() {},
+      onConnect(abort) {
+        // a client gone mid-response must not leave the upstream connection paused for good
+        res.on('close', () => {
+          if (!res.writableFinished) abort();
+        });
+      },
       onHeaders(status, raw, resume) {
+        // onData returning false pauses the upstream; it goes on when the client has drained
+        res.on('drain', resume);
         const flat = [];
         for (let i = 0; i < raw.length; i += 2) {
           const k = raw[i].toString('latin1');

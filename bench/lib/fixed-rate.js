@@ -14,7 +14,8 @@ import { Pool } from 'undici';
 export async function fixedRate(url, { rate, duration, connections = 50, headers = {}, method = 'GET' }) {
   const target = new URL(url);
   const path = target.pathname + target.search;
-  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  // a target that stops answering fails its requests after 10 s instead of holding the run
+  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const total = Math.round(rate * duration);
   const latencies = new Float64Array(total);
   let recorded = 0;
@@ -60,7 +61,7 @@ export async function fixedRate(url, { rate, duration, connections = 50, headers
     tick();
   });
   const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
+  await pool.destroy();
 
   const sorted = latencies.subarray(0, recorded).sort();
   const at = (q) => (recorded === 0 ? NaN : sorted[Math.min(recorded - 1, Math.ceil(q * recorded) - 1)]);
