@@ -43,6 +43,13 @@ export interface CliOptions {
   /** 'off', 'stdout', 'stderr' or a file path. */
   accessLog: string;
   accessLogSampleRate: number;
+  maxConcurrentRequests: number;
+  maxRequestHeaderLines: number;
+  underscoreHeaders: 'reject' | 'drop' | 'allow';
+  requestTimeoutMs: number;
+  requestBodyIdleTimeoutMs: number;
+  ejectAfterFailures: number;
+  ejectionMs: number;
   /** Proxy processes; 1 serves from this process alone. */
   workers: number;
   help: boolean;
@@ -86,6 +93,13 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'max-connections-per-endpoint', arg: 'N', help: 'cap on upstream connections per endpoint (default 128)' },
   { name: 'drain-delay', arg: 'DURATION', help: 'after SIGTERM, keep serving this long with /readyz 503 (default 0s; 45s behind an ALB)' },
   { name: 'shutdown-deadline', arg: 'DURATION', help: 'after the drain delay, time for in-flight requests before connections are cut (default 30s)' },
+  { name: 'max-concurrent-requests', arg: 'N', help: 'requests in flight per process before a fast 503 (default 10000; 0: no cap)' },
+  { name: 'max-request-header-lines', arg: 'N', help: 'request header lines; more get 431 (default 200)' },
+  { name: 'underscore-headers', arg: 'reject|drop|allow', help: 'header names with "_": 400 (default), drop them, or pass them' },
+  { name: 'request-timeout', arg: 'DURATION', help: 'time to receive a whole request, body included; 408 past it (default 5m; 0 off)' },
+  { name: 'request-body-idle-timeout', arg: 'DURATION', help: 'longest pause inside a request body before the connection is cut (default 60s; 0 off)' },
+  { name: 'eject-after-failures', arg: 'N', help: 'passive health: failures in a row that eject a load-balanced endpoint (default 5; 0 off)' },
+  { name: 'ejection-time', arg: 'DURATION', help: 'first ejection time, doubled per repeat up to 10x (default 30s)' },
   { name: 'metrics', arg: 'true|false', help: 'Prometheus metrics at /metrics on the support listener (default true)' },
   { name: 'serve-route-metrics', arg: 'true|false', help: 'skipper_serve_route_duration_seconds{code,method,route} (default true)' },
   { name: 'serve-host-metrics', arg: 'true|false', help: 'skipper_serve_host_duration_seconds{code,method,host} (default true)' },
@@ -170,6 +184,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     maxConnectionsPerEndpoint: positiveInt('max-connections-per-endpoint', one('max-connections-per-endpoint') ?? '128'),
     drainDelayMs: duration('drain-delay', one('drain-delay') ?? '0s'),
     shutdownDeadlineMs: duration('shutdown-deadline', one('shutdown-deadline') ?? '30s'),
+    maxConcurrentRequests: wholeNumber('max-concurrent-requests', one('max-concurrent-requests') ?? '10000'),
+    maxRequestHeaderLines: positiveInt('max-request-header-lines', one('max-request-header-lines') ?? '200'),
+    underscoreHeaders: oneOf('underscore-headers', one('underscore-headers') ?? 'reject', ['reject', 'drop', 'allow'] as const),
+    requestTimeoutMs: duration('request-timeout', one('request-timeout') ?? '5m'),
+    requestBodyIdleTimeoutMs: duration('request-body-idle-timeout', one('request-body-idle-timeout') ?? '60s'),
+    ejectAfterFailures: wholeNumber('eject-after-failures', one('eject-after-failures') ?? '5'),
+    ejectionMs: duration('ejection-time', one('ejection-time') ?? '30s'),
     metrics: bool('metrics', one('metrics') ?? 'true'),
     serveRouteMetrics: bool('serve-route-metrics', one('serve-route-metrics') ?? 'true'),
     serveHostMetrics: bool('serve-host-metrics', one('serve-host-metrics') ?? 'true'),
@@ -232,6 +253,12 @@ function buckets(text: string | undefined): number[] | null {
 function fraction(option: string, text: string): number {
   const n = Number(text);
   if (!(n >= 0 && n <= 1)) fail(`--${option} "${text}": expected a number from 0 to 1`);
+  return n;
+}
+
+function wholeNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) fail(`--${option} "${text}": expected a whole number (0 or more)`);
   return n;
 }
 

@@ -37,6 +37,8 @@ export function mapUpstreamError(err: unknown): FailureMapping {
   if ((err as { name?: unknown } | null)?.name === 'HTTPParserError') return { status: 502, reason: 'response' };
   const code = errorCode(err);
   if (dialCodes.has(code)) return { status: 502, reason: 'dial' };
+  // Both Content-Length and Transfer-Encoding, or two Content-Lengths: an invalid response.
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return { status: 502, reason: 'response' };
   if (timeoutCodes.has(code)) return { status: 504, reason: 'timeout' };
   if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_CHAR' || code === 'UND_ERR_NOT_SUPPORTED') {
     return { status: 502, reason: 'request' };

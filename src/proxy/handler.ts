@@ -212,6 +212,7 @@ function reject(
     bytes: 0,
     failure,
     filterState: undefined,
+    outgoing: null,
     observerData: undefined,
   };
   rt.observer.started?.(record);

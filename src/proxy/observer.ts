@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Endpoint } from '../backend/backend.js';
-import type { RequestView } from '../spec.js';
+import type { OutgoingRequest, RequestView } from '../spec.js';
 
 /** The facts about one finished (or abandoned) request. */
 export interface ExchangeRecord {
@@ -28,6 +28,8 @@ export interface ExchangeRecord {
   readonly failure: string;
   /** Per-request bag of the filters (flow id, trace context …). */
   readonly filterState: ReadonlyMap<string, unknown> | undefined;
+  /** The request as sent upstream (after filters); null when no route matched. */
+  readonly outgoing: OutgoingRequest | null;
   /** A slot for observers to keep per-request data (a span) from one hook to the next. */
   observerData: unknown;
 }

@@ -83,3 +83,28 @@ describe.skipIf(!built)('--workers 2', () => {
     }, 10_000, 'not every worker got the new routes');
   });
 });
+
+describe.skipIf(!built)('--workers 2 shutdown', () => {
+  it('drains every worker on SIGTERM: readiness 503, Connection: close, then exit 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skiff-workers-drain-'));
+    const file = join(dir, 'routes.eskip');
+    await writeFile(file, `hello: Path("/hello") -> inlineContent("hi") -> <shunt>;`);
+    const p = await spawnSkiff(['--routes-file', file, '--address', '127.0.0.1:0', '--support-address', '127.0.0.1:0', '--workers', '2', '--drain-delay', '1s']);
+    try {
+      await waitFor(() => workerPids(p.pid).length === 2, 10_000, 'two workers never appeared');
+      const workers = workerPids(p.pid);
+      p.signal('SIGTERM');
+      await waitFor(async () => (await request(`${p.supportUrl}/readyz`)).status === 503, 2000, 'readiness stayed 200');
+      const during = await Promise.all(Array.from({ length: 6 }, () => request(`${p.url}/hello`)));
+      for (const r of during) {
+        expect(r.status).toBe(200);
+        expect(r.headers.connection).toBe('close');
+      }
+      const exit = await p.exited;
+      expect(exit).toMatchObject({ code: 0, signal: null });
+      for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      await p.stop(1000);
+    }
+  });
+});

@@ -82,6 +82,9 @@ export interface LaunchedSkiff {
 export function launchSkiff(args: readonly string[], opts: Pick<SpawnOptions, 'env'> = {}): LaunchedSkiff {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SKIFF_') && k !== 'KUBERNETES_SERVICE_HOST') env[k] = v;
+  // One process unless a test asks for workers (test/cluster does): the suite runs many of these
+  // side by side on two cores, and the worker tree has tests of its own.
+  env.SKIFF_WORKERS = '1';
   Object.assign(env, opts.env);
   const child = spawn(process.execPath, [skiffBin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: LogLine[] = [];
