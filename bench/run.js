@@ -15,7 +15,9 @@
 //   rounds       2: the targets in order, then in reverse (A B C … C B A), so drift on the machine
 //                falls on every target alike; every figure is the median over the rounds (with 2
 //                rounds, the mean of the two)
-//   latency      2,000 req/s open loop (bench/lib/fixed-rate.js) for 8 s per run, below saturation
+//   latency      2,000 req/s open loop (bench/lib/fixed-rate.js), below saturation, 6 s runs and
+//                3 rounds: one stall of a shared machine inside a run can make its p99, and the
+//                median of three leaves such a run out
 //   workers      skiff ×1 against ×2 with the load generator pinned to CPU 1 (taskset), 3 rounds
 // Scenarios: small GET, 64 KiB response, 1 MiB upload, 10 / 1,000 / 10,000 routes, a
 // jwtClaimToHeader route against the same route without it, latency at a fixed rate, workers.
@@ -23,7 +25,7 @@
 //
 // Usage: npm run bench [-- --quick] [--duration S] [--rounds N] [--only small,64k,upload,routes,jwt,latency,workers]
 //                      [--json FILE] [--build]
-//   --quick     2 s runs, 1 round (workers 2), 4 s latency runs: about 3 minutes instead of 9
+//   --quick     2 s runs, 1 round (latency and workers 2), 4 s latency runs: about 3 minutes, not 9
 //   --build     run `npm run build` first (otherwise dist/ is built only when it is missing)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -49,7 +51,8 @@ const option = (name) => {
 const quick = flag('quick');
 const duration = Number(option('duration') ?? (quick ? 2 : 5));
 const rounds = Number(option('rounds') ?? (quick ? 1 : 2));
-const latencyDuration = Number(option('latency-duration') ?? (quick ? 4 : 8));
+const latencyDuration = Number(option('latency-duration') ?? (quick ? 4 : 6));
+const latencyRounds = rounds + 1;
 const workerRounds = rounds + 1;
 const warmup = 1;
 const connections = 50;
@@ -243,14 +246,26 @@ async function measure(gen, scenario, name) {
     bodySize: scenario.bodySize ?? 0,
     rate: scenario.rate,
   };
-  await gen.run({ ...job, duration: warmup });
-  const cpu0 = treeCpuSeconds(t.pid);
-  const watch = scenario.watch?.map((pid) => treeCpuSeconds(pid));
-  const r = await gen.run({ ...job, duration: scenario.duration ?? duration });
+  let r;
+  let cpu0;
+  let watch;
+  if (job.kind === 'rate') {
+    // the warm-up runs inside the job, on the connections the measurement then uses; CPU is
+    // counted over both and divided by both parts' requests
+    cpu0 = treeCpuSeconds(t.pid);
+    watch = scenario.watch?.map((pid) => treeCpuSeconds(pid));
+    r = await gen.run({ ...job, warmup, duration: scenario.duration ?? duration });
+  } else {
+    await gen.run({ ...job, duration: warmup });
+    cpu0 = treeCpuSeconds(t.pid);
+    watch = scenario.watch?.map((pid) => treeCpuSeconds(pid));
+    r = await gen.run({ ...job, duration: scenario.duration ?? duration });
+  }
   const cpu1 = treeCpuSeconds(t.pid);
-  r.cpuPerRequestUs = cpu0 === null || cpu1 === null || r.requests === 0 ? NaN : ((cpu1 - cpu0) * 1e6) / r.requests;
+  const served = job.kind === 'rate' ? r.requests + Math.round(scenario.rate * warmup) : r.requests;
+  r.cpuPerRequestUs = cpu0 === null || cpu1 === null || served === 0 ? NaN : ((cpu1 - cpu0) * 1e6) / served;
   r.watchedCpu = scenario.watch?.map((pid, i) => treeCpuSeconds(pid) - watch[i]);
-  r.seconds = scenario.duration ?? duration;
+  r.seconds = (scenario.duration ?? duration) + (job.kind === 'rate' ? warmup : 0);
   return r;
 }
 
@@ -280,10 +295,11 @@ function report(scenario, runs, loadBefore) {
     // throughput scenarios compare req/s (higher is better); the fixed-rate one compares p99 (lower is better)
     s.ratios = baselines.map((b) => (byRate ? s.p99 / med(b, 'p99') : s.rps / med(b, 'rps')));
     summary[name] = s;
-    rows.push([name, thousands(s.rps), ms(s.p50), ms(s.p99), ms(s.p999), ...s.ratios.map(ratio), fixed(s.cpuUs, 1), String(s.errors)]);
+    if (byRate) s.lagMaxMs = med(name, 'lagMaxMs');
+    rows.push([name, thousands(s.rps), ms(s.p50), ms(s.p99), ms(s.p999), ...s.ratios.map(ratio), fixed(s.cpuUs, 1), String(s.errors), ...(byRate ? [ms(s.lagMaxMs)] : [])]);
   }
   const what = byRate ? 'p99' : 'req/s';
-  const headers = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', ...baselines.map((b) => `${what} vs ${short[b] ?? b}`), 'CPU µs/req', 'errors'];
+  const headers = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', ...baselines.map((b) => `${what} vs ${short[b] ?? b}`), 'CPU µs/req', 'errors', ...(byRate ? ['generator late ms'] : [])];
   console.log(`\n### ${scenario.title}\n`);
   console.log(`${scenario.detail}; load average ${loadBefore} before, ${loadAverage()} after\n`);
   console.log(markdownTable(headers, rows));
@@ -340,10 +356,11 @@ const scenarios = [
   {
     key: 'latency',
     title: `Latency at a fixed ${fixedRateRps.toLocaleString('en-US')} req/s`,
-    detail: `open loop, requests sent on a 1 ms schedule over up to ${connections} keep-alive connections, latency from send to the end of the body; ${runsLabel(rounds, latencyDuration)}; the ratio columns compare p99`,
+    detail: `open loop, requests sent on a 1 ms schedule over up to ${connections} keep-alive connections, latency from send to the end of the body; ${runsLabel(latencyRounds, latencyDuration)}; the ratio columns compare p99; "generator late" is how far at most the load generator fell behind its schedule in a run (median over the runs): large values mean the machine stalled`,
     path: '/',
     rate: fixedRateRps,
     duration: latencyDuration,
+    rounds: latencyRounds,
     targets: ['direct', BARE, FASTIFY, 'nginx proxy', SKIFF1, SKIFF2],
   },
 ];

@@ -7,15 +7,26 @@
 import { Pool } from 'undici';
 
 /**
- * Sends `rate` requests per second for `duration` seconds. Returns achieved req/s, latency
- * percentiles in ms (2xx responses), errors (failures and non-2xx), and how far sends fell
- * behind the schedule (ms, mean and max): a late generator would flatter the target.
+ * Sends `rate` requests per second for `warmup` seconds (not recorded), then for `duration`
+ * seconds over the same connections, so the measured part starts in the steady state. Returns
+ * achieved req/s, latency percentiles in ms (2xx responses), errors (failures and non-2xx), and
+ * how far sends fell behind the schedule (ms, mean and max): a late generator would flatter
+ * the target, and a large maximum means the machine stalled during the run.
  */
-export async function fixedRate(url, { rate, duration, connections = 50, headers = {}, method = 'GET' }) {
+export async function fixedRate(url, { rate, duration, warmup = 0, connections = 50, headers = {}, method = 'GET' }) {
   const target = new URL(url);
   const path = target.pathname + target.search;
   // a target that stops answering fails its requests after 10 s instead of holding the run
   const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  try {
+    if (warmup > 0) await schedule(pool, path, method, headers, rate, warmup);
+    return await schedule(pool, path, method, headers, rate, duration);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+async function schedule(pool, path, method, headers, rate, duration) {
   const total = Math.round(rate * duration);
   const latencies = new Float64Array(total);
   let recorded = 0;
@@ -61,7 +72,6 @@ export async function fixedRate(url, { rate, duration, connections = 50, headers
     tick();
   });
   const elapsed = (performance.now() - start) / 1000;
-  await pool.destroy();
 
   const sorted = latencies.subarray(0, recorded).sort();
   const at = (q) => (recorded === 0 ? NaN : sorted[Math.min(recorded - 1, Math.ceil(q * recorded) - 1)]);
