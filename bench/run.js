@@ -24,9 +24,10 @@
 // CPU µs/req is the target's own CPU time (its process tree, from /proc) per request served.
 //
 // Usage: npm run bench [-- --quick] [--duration S] [--rounds N] [--only small,64k,upload,routes,jwt,latency,workers]
-//                      [--json FILE] [--build]
+//                      [--json FILE] [--build] [--without nginx,haproxy]
 //   --quick     2 s runs, 1 round (latency and workers 2), 4 s latency runs: about 3 minutes, not 9
 //   --build     run `npm run build` first (otherwise dist/ is built only when it is missing)
+//   --without   leave out nginx and/or HAProxy as if not installed (nginx: node:http backend too)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -115,8 +116,10 @@ const header = [
 ];
 console.log(header.join('\n'));
 
-const nginxPath = commandPath('nginx');
-const haproxyPath = commandPath('haproxy');
+// --without nginx,haproxy runs as if they were not installed (node backend, no native peers)
+const without = option('without')?.split(',') ?? [];
+const nginxPath = without.includes('nginx') ? null : commandPath('nginx');
+const haproxyPath = without.includes('haproxy') ? null : commandPath('haproxy');
 const tasksetPath = commandPath('taskset');
 
 let backend;
@@ -125,10 +128,10 @@ if (nginxPath !== null) {
   backend.kind = `nginx (${nginxPath}), one process`;
 } else {
   const b = track(await forkServer('bench/lib/backend.js', ['0', '13', '/64k=65536']));
-  backend = { ...b, pid: b.child.pid, kind: 'node:http (bench/lib/backend.js), one process; install nginx for a backend that takes less CPU' };
+  backend = { ...b, pid: b.child.pid, kind: 'node:http (bench/lib/backend.js), one process' };
 }
 const origin = `http://127.0.0.1:${backend.port}`;
-console.log(`backend: ${backend.kind} on ${origin}`);
+console.log(`backend: ${backend.kind}, ${origin}${nginxPath === null ? ' (nginx would take less CPU from the targets)' : ''}`);
 
 const fork = async (script, args) => {
   const s = track(await forkServer(script, args));
