@@ -24,7 +24,7 @@
 // CPU µs/req is the target's own CPU time (its process tree, from /proc) per request served.
 //
 // Usage: npm run bench [-- --quick] [--duration S] [--rounds N] [--only small,64k,upload,routes,jwt,latency,workers]
-//                      [--json FILE] [--build] [--without nginx,haproxy]
+//                      [--latency-duration S] [--json FILE] [--build] [--without nginx,haproxy]
 //   --quick     2 s runs, 1 round (latency and workers 2), 4 s latency runs: about 3 minutes, not 9
 //   --build     run `npm run build` first (otherwise dist/ is built only when it is missing)
 //   --without   leave out nginx and/or HAProxy as if not installed (nginx: node:http backend too)
