@@ -44,6 +44,8 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
   bytes = 0;
   failure = '';
   observerData: unknown = undefined;
+  /** The concurrency slot this request holds, given back when the response is done. */
+  admission: { leave(): void } | null = null;
   private readonly rt: ProxyRuntime;
   private readonly table: RouteTable;
   private abortUpstream: ((err: Error) => void) | null = null;
@@ -379,6 +381,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
       this.abortWith(new Error('client closed the connection'));
     }
     this.res[kExchange] = undefined;
+    this.admission?.leave();
     this.rt.router.release(this.table);
     this.rt.observer.finished?.(this);
   }

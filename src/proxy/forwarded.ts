@@ -25,11 +25,23 @@ export function setForwardedHeaders(
       chain === undefined || chain === '' ? peer : `${Array.isArray(chain) ? chain.join(', ') : chain}, ${peer}`;
   }
   if (!peerTrusted || headers['x-forwarded-proto'] === undefined) headers['x-forwarded-proto'] = listener.proto;
-  if (!peerTrusted || headers['x-forwarded-port'] === undefined) headers['x-forwarded-port'] = String(localPort);
+  if (!peerTrusted || headers['x-forwarded-port'] === undefined) headers['x-forwarded-port'] = portText(localPort);
   if (!peerTrusted || headers['x-forwarded-host'] === undefined) {
     const host = headers.host;
     if (typeof host === 'string') headers['x-forwarded-host'] = host;
   }
+}
+
+const portTexts = new Map<number, string>();
+
+/** A listener has few ports: their text is made once, not per request. */
+function portText(port: number): string {
+  let text = portTexts.get(port);
+  if (text === undefined) {
+    text = String(port);
+    if (portTexts.size < 64) portTexts.set(port, text);
+  }
+  return text;
 }
 
 /** Unwraps IPv4-mapped IPv6 (`::ffff:10.0.0.1`) so that CIDR lists and logs see plain IPv4. */

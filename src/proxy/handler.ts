@@ -66,7 +66,21 @@ const viaValue = `1.1 ${viaToken}`;
 
 /** Builds the view predicates see. Returns null for a target that cannot be routed. */
 export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string): IncomingRequestView | null {
-  const target = parseTarget(req.url ?? '/', req.headers.host);
+  const url = req.url ?? '/';
+  // hot path: origin-form without a fragment (validation refused those) splits in place.
+  if (url.charCodeAt(0) === 47 /* / */) {
+    const q = url.indexOf('?');
+    return new IncomingRequestView({
+      method: req.method ?? 'GET',
+      host: req.headers.host ?? '',
+      rawPath: q === -1 ? url : url.slice(0, q),
+      rawQuery: q === -1 ? '' : url.slice(q + 1),
+      headers: req.headers,
+      remoteAddress: peer,
+      clientIp: rt.clientIp.resolve(peer, req.headers['x-forwarded-for']),
+    });
+  }
+  const target = parseTarget(url, req.headers.host);
   if (target === null) return null;
   return new IncomingRequestView({
     method: req.method ?? 'GET',
@@ -152,14 +166,17 @@ export function handleRequest(
       reject(rt, req, res, startNs, 503, 'overload', view);
       return;
     }
-    res.on('close', admission.leave);
   }
   const idleMs = rt.options.requestBodyIdleTimeoutMs;
   if (idleMs > 0 && (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0')) {
     watchBodyIdle(req, res, idleMs);
   }
   const outgoing = outgoingOf(rt, req, view, listener);
-  new Exchange(rt, table, req, res, view, match.route, match.params, outgoing, startNs).start();
+  const exchange = new Exchange(rt, table, req, res, view, match.route, match.params, outgoing, startNs);
+  // The exchange's one close listener gives the admission slot back (a second listener would
+  // cost an array per response).
+  exchange.admission = admission;
+  exchange.start();
 }
 
 const kResponse = Symbol('skiff.response');
