@@ -29,7 +29,7 @@ const routesFile = join(dir, 'routes.eskip');
 writeFileSync(routesFile, routes.join('\n'));
 const [proxyPort, supportPort] = [await freePort(), await freePort()];
 const skiff = await startSkiffProcess(
-  ['--routes-file', routesFile, '--address', `127.0.0.1:${proxyPort}`, '--support-address', `127.0.0.1:${supportPort}`],
+  ['--workers', '1', '--routes-file', routesFile, '--address', `127.0.0.1:${proxyPort}`, '--support-address', `127.0.0.1:${supportPort}`],
   supportPort,
 );
 
