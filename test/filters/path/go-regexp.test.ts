@@ -31,7 +31,13 @@ describe('compileGoRegexp', () => {
     expect([...re.groupNames]).toEqual(['rest']);
   });
 
-  it.each([['\\Qa.b\\E'], ['\\pL'], ['(?U)a+'], ['[[:nope:]]'], ['(unclosed'], ['a\\'], ['x(?i)y']])(
+  it('reads RE2 \\Q…\\E as a literal, as the predicates do', () => {
+    const re = compileGoRegexp('^\\Qa.b\\E$');
+    expect(re.regexp.test('a.b')).toBe(true);
+    expect(re.regexp.test('axb')).toBe(false);
+  });
+
+  it.each([['\\pL'], ['(?U)a+'], ['[[:nope:]]'], ['(unclosed'], ['a\\'], ['x(?i)y']])(
     'refuses %j',
     (source) => {
       expect(() => compileGoRegexp(source)).toThrow();
