@@ -77,7 +77,3 @@ export class BackendTimeoutError extends Error {
     super(`backend did not answer within ${ms} ms`);
   }
 }
-
-export class NoEndpointError extends Error {
-  readonly code = 'SKIFF_NO_ENDPOINT';
-}
