@@ -7,7 +7,7 @@
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { invalidArgs } from '../../src/errors.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { ForwardTokenField } from '../names.js';
 import { claimHeader, stripNames, type ClaimHeader } from './claim-headers.js';
 import { resolveClaim } from './claim-path.js';

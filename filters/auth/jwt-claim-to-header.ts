@@ -13,7 +13,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import type { VerifiedToken } from './token-verifier.js';
 import type { VerifierHandle } from './shared-verifiers.js';
 import { invalidArgs } from '../../src/errors.js';
-import { stringArg } from '../args.js';
+import { stringArg } from '../../src/args.js';
 import { JwtClaimToHeader } from '../names.js';
 import { parseJwtOptions } from './jwt-options.js';
 import { acquireVerifier } from './shared-verifiers.js';

@@ -11,7 +11,7 @@
 import type { Arg, Filter, FilterSpec } from '../../src/spec.js';
 import type { JwtOptions } from './jwt-options.js';
 import { invalidArgs } from '../../src/errors.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { JwtValidation, JwtValidationKeys } from '../names.js';
 import { parseJwtOptions } from './jwt-options.js';
 import { acquireVerifier, type VerifierHandle } from './shared-verifiers.js';

@@ -12,7 +12,7 @@
 import { invalidArgs } from '../../src/errors.js';
 import { outcomeKey } from '../../src/backend/health.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { describe, expectCount, integerArg } from '../args.js';
+import { describeArg, expectCount, integerArg } from '../../src/args.js';
 import { ConsecutiveBreaker } from '../names.js';
 import { parseGoDuration } from '../timeout/duration.js';
 import type { Circuit, CircuitSettings } from './circuit.js';
@@ -46,7 +46,7 @@ function durationArg(args: readonly Arg[], index: number, what: string, fallback
   if (arg === undefined) return fallback;
   const ms = typeof arg === 'number' ? arg : typeof arg === 'string' ? parseGoDuration(arg) : undefined;
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
-    throw invalidArgs(ConsecutiveBreaker, `${what} must be a positive duration like "30s", got ${describe(arg)}`);
+    throw invalidArgs(ConsecutiveBreaker, `${what} must be a positive duration like "30s", got ${describeArg(arg)}`);
   }
   return ms;
 }

@@ -5,7 +5,7 @@
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, FilterContext } from '../../src/spec.js';
 import { compileTemplate, type Template } from '../../src/templates/template.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { isValidHeaderName, isValidHeaderValue } from './header-syntax.js';
 
 /** Checks `(name)` and returns the lower-cased name. */

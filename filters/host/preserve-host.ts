@@ -4,7 +4,7 @@
  */
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { PreserveHost } from '../names.js';
 
 class PreserveHostFilter implements Filter {

@@ -6,13 +6,13 @@
 import type { Arg } from '../../src/spec.js';
 import { SkiffError, invalidArgs } from '../../src/errors.js';
 import { CidrSet } from '../../src/net/cidr-set.js';
-import { describe } from '../args.js';
+import { describeArg } from '../../src/args.js';
 
 /** Splits comma-separated entries and drops blanks; throws InvalidArgs for a non-string. */
 export function ipListEntries(filter: string, args: readonly Arg[]): string[] {
   const entries: string[] = [];
   for (const arg of args) {
-    if (typeof arg !== 'string') throw invalidArgs(filter, `expects addresses or CIDR blocks as strings, got ${describe(arg)}`);
+    if (typeof arg !== 'string') throw invalidArgs(filter, `expects addresses or CIDR blocks as strings, got ${describeArg(arg)}`);
     for (const part of arg.split(',')) {
       const entry = part.trim();
       if (entry !== '') entries.push(entry);

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { describe, expectCount } from '../args.js';
+import { describeArg, expectCount } from '../../src/args.js';
 import { MaxBodySize } from '../names.js';
 import { parseByteSize } from './byte-size.js';
 import { downstreamOf, type DownstreamStream } from './body-stream.js';
@@ -84,7 +84,7 @@ export const maxBodySize: FilterSpec = {
     expectCount(MaxBodySize, args, 1);
     const arg = args[0]!;
     const limit = typeof arg === 'string' || typeof arg === 'number' ? parseByteSize(arg) : undefined;
-    if (limit === undefined) throw invalidArgs(MaxBodySize, `expects a size like "1MB" or a number of bytes, got ${describe(arg)}`);
+    if (limit === undefined) throw invalidArgs(MaxBodySize, `expects a size like "1MB" or a number of bytes, got ${describeArg(arg)}`);
     return new MaxBodySizeFilter(limit);
   },
 };

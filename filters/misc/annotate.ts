@@ -4,7 +4,7 @@
  */
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterSpec } from '../../src/spec.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { Annotate } from '../names.js';
 
 export const annotate: FilterSpec = {

@@ -3,7 +3,7 @@
  * argument is checked.
  */
 import type { Arg, Filter, FilterSpec } from '../../src/spec.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { Comment } from '../names.js';
 
 export const comment: FilterSpec = {

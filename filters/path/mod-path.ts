@@ -4,7 +4,7 @@
  */
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount, regexpSourceArg, stringArg } from '../args.js';
+import { expectCount, regexpSourceArg, stringArg } from '../../src/args.js';
 import { ModPath } from '../names.js';
 import { compileGoRegexp } from './go-regexp.js';
 import { goReplacement } from './go-replacement.js';

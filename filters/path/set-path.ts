@@ -6,7 +6,7 @@
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { compileTemplate, type Template } from '../../src/templates/template.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { SetPath } from '../names.js';
 import { toRawPath } from './raw-path.js';
 

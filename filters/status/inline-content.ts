@@ -5,7 +5,7 @@
  */
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { isValidHeaderValue } from '../header/header-syntax.js';
 import { InlineContent } from '../names.js';
 

@@ -3,7 +3,7 @@
  * or to override a backend's status.
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount, integerArg } from '../args.js';
+import { expectCount, integerArg } from '../../src/args.js';
 import { Status } from '../names.js';
 
 class StatusFilter implements Filter {

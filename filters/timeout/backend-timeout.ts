@@ -4,7 +4,7 @@
  */
 import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { describe, expectCount } from '../args.js';
+import { describeArg, expectCount } from '../../src/args.js';
 import { BackendTimeout } from '../names.js';
 import { parseGoDuration } from './duration.js';
 
@@ -27,10 +27,10 @@ export const backendTimeout: FilterSpec = {
     const arg = args[0];
     const ms = typeof arg === 'number' ? arg : typeof arg === 'string' ? parseGoDuration(arg) : undefined;
     if (ms === undefined || !Number.isFinite(ms)) {
-      throw invalidArgs(BackendTimeout, `expects a duration like "10s" or a number of ms, got ${describe(arg)}`);
+      throw invalidArgs(BackendTimeout, `expects a duration like "10s" or a number of ms, got ${describeArg(arg)}`);
     }
-    if (ms <= 0) throw invalidArgs(BackendTimeout, `the timeout must be positive, got ${describe(arg)}`);
-    if (ms > maxTimeoutMs) throw invalidArgs(BackendTimeout, `the timeout is too long: ${describe(arg)}`);
+    if (ms <= 0) throw invalidArgs(BackendTimeout, `the timeout must be positive, got ${describeArg(arg)}`);
+    if (ms > maxTimeoutMs) throw invalidArgs(BackendTimeout, `the timeout is too long: ${describeArg(arg)}`);
     // Whole milliseconds: timers and AbortSignal.timeout() want integers.
     return new BackendTimeoutFilter(Math.ceil(ms));
   },

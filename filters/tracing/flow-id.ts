@@ -7,7 +7,7 @@
 import { randomFillSync } from 'node:crypto';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { invalidArgs } from '../../src/errors.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { FlowId } from '../names.js';
 
 export const FLOW_ID_HEADER = 'x-flow-id';

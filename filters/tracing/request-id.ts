@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { invalidArgs } from '../../src/errors.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { isValidHeaderName } from '../header/header-syntax.js';
 import { RequestId } from '../names.js';
 

@@ -11,7 +11,7 @@ import type { Template } from '../../src/templates/template.js';
 import { compileTemplate } from '../../src/templates/template.js';
 import { invalidArgs } from '../../src/errors.js';
 import { TracingTagsKey } from '../../src/tracing/state-keys.js';
-import { expectCount, stringArg } from '../args.js';
+import { expectCount, stringArg } from '../../src/args.js';
 import { TracingTag } from '../names.js';
 
 export class TracingTagFilter implements Filter {

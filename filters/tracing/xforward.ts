@@ -9,7 +9,7 @@
  * appends), and xforwardFirst moves the peer from the end to the front.
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount } from '../args.js';
+import { expectCount } from '../../src/args.js';
 import { Xforward, XforwardFirst } from '../names.js';
 
 const XFF = 'x-forwarded-for';

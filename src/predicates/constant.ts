@@ -3,7 +3,7 @@
  * and `Weight(n)`, which only raises the route's priority inside its leaf and is never evaluated.
  */
 import type { Arg, Predicate, PredicateSpec } from '../spec.js';
-import { expectCount, numberArg } from './args.js';
+import { expectCount, numberArg } from '../args.js';
 import { PredicateName } from './names.js';
 
 export class ConstantPredicate implements Predicate {

@@ -1,6 +1,6 @@
 /** `Cookie("name", /re/)`: the request carries the cookie and its value matches the regexp. */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
-import { expectCount, nonEmptyStringArg, regexpArg } from './args.js';
+import { expectCount, nonEmptyStringArg, regexpArg } from '../args.js';
 import { PredicateName } from './names.js';
 
 export class CookiePredicate implements Predicate {

@@ -4,7 +4,7 @@
  * Node joins such lines with ", ", so each comma-separated element counts as a value too.
  */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
-import { expectCount, nonEmptyStringArg, regexpArg, stringArg } from './args.js';
+import { expectCount, nonEmptyStringArg, regexpArg, stringArg } from '../args.js';
 import { listHasElement } from './ascii.js';
 import { PredicateName } from './names.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
 import { isRegexpArg } from '../eskip/definition.js';
-import { expectCount, nonEmptyStringArg, regexpArg } from './args.js';
+import { expectCount, nonEmptyStringArg, regexpArg } from '../args.js';
 import { equalsLowerCase } from './ascii.js';
 import { PredicateName } from './names.js';
 

@@ -3,7 +3,7 @@
  * accepts any of the listed methods, ignoring case.
  */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
-import { expectCount, nonEmptyStringArg } from './args.js';
+import { expectCount, nonEmptyStringArg } from '../args.js';
 import { equalsLowerCase } from './ascii.js';
 import { PredicateName } from './names.js';
 

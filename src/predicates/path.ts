@@ -3,7 +3,7 @@
  * are normally evaluated) and `PathRegexp` (a regexp against the cleaned, decoded path).
  */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
-import { expectCount, regexpArg, stringArg } from './args.js';
+import { expectCount, regexpArg, stringArg } from '../args.js';
 import { PredicateName } from './names.js';
 import { matchesTreeKey, parsePathPattern, parseSubtreePattern, treeKeys } from './path-pattern.js';
 import type { PathPattern } from './path-pattern.js';

@@ -3,7 +3,7 @@
  * the key's values matches. Values are compared decoded.
  */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
-import { expectCount, nonEmptyStringArg, regexpArg } from './args.js';
+import { expectCount, nonEmptyStringArg, regexpArg } from '../args.js';
 import { PredicateName } from './names.js';
 
 export class QueryParamPredicate implements Predicate {

@@ -7,7 +7,7 @@
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
 import { SkiffError, invalidArgs } from '../errors.js';
 import { CidrSet } from '../net/cidr-set.js';
-import { allStringArgs, expectCount } from './args.js';
+import { allStringArgs, expectCount } from '../args.js';
 import { PredicateName } from './names.js';
 
 /** Which address of the request a source predicate looks at. */

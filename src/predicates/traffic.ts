@@ -12,7 +12,7 @@
  */
 import type { Arg, Predicate, PredicateSpec, RequestView } from '../spec.js';
 import { invalidArgs } from '../errors.js';
-import { nonEmptyStringArg, numberArg } from './args.js';
+import { nonEmptyStringArg, numberArg } from '../args.js';
 import { PredicateName } from './names.js';
 
 const TWO_POW_32 = 4294967296;
