@@ -36,9 +36,7 @@ describe('request header filters: arguments', () => {
   });
 
   it.each(valueSpecs)('%s accepts a name, a value and a template', (spec) => {
-    expect(() => spec.create(['X-Foo', 'bar'])).not.toThrow();
-    expect(() => spec.create(['X-Foo', ''])).not.toThrow();
-    expect(() => spec.create(['X-Foo', 'id=${id}'])).not.toThrow();
+    for (const value of ['bar', '', 'id=${id}']) expect(typeof spec.create(['X-Foo', value]).request).toBe('function');
   });
 });
 
