@@ -53,16 +53,27 @@ function skip(endpoints: readonly Endpoint[], index: number, exclude: Endpoint |
   return endpoints[(index + 1) % endpoints.length]!;
 }
 
+/**
+ * All zeroes, one array per length, shared: a balancer with nothing ejected (nearly all of them,
+ * nearly always) needs no array of its own. Never written to.
+ */
+const NONE_OUT: Uint8Array[] = [];
+
+function noneOut(n: number): Uint8Array {
+  if (n > 64) return new Uint8Array(n);
+  return (NONE_OUT[n] ??= new Uint8Array(n));
+}
+
 /** The endpoints minus the ejected ones, recomputed only when the health state moves. */
 abstract class HealthAware {
   protected live: readonly Endpoint[];
-  /** 1 for an endpoint left out, by index into `endpoints`. */
+  /** 1 for an endpoint left out, by index into `endpoints`; a new array on every change, never written after. */
   protected out: Uint8Array;
   private seen: number;
 
   constructor(protected readonly endpoints: readonly Endpoint[]) {
     this.live = endpoints;
-    this.out = new Uint8Array(endpoints.length);
+    this.out = noneOut(endpoints.length);
     this.seen = -1;
   }
 
@@ -76,16 +87,23 @@ abstract class HealthAware {
     this.seen = endpointHealth.version;
     const n = this.endpoints.length;
     const allowed = n <= 1 ? 0 : Math.min(n - 1, Math.max(1, Math.floor(n * endpointHealth.maxEjectedRatio)));
-    const out = new Uint8Array(n);
+    let out: Uint8Array | null = null;
     let left = 0;
     for (let i = 0; i < n && left < allowed; i++) {
       if (endpointHealth.isEjected(this.endpoints[i]!.origin)) {
+        out ??= new Uint8Array(n);
         out[i] = 1;
         left++;
       }
     }
-    this.out = out;
-    this.live = left === 0 ? this.endpoints : this.endpoints.filter((_, i) => out[i] === 0);
+    if (out === null) {
+      this.out = noneOut(n);
+      this.live = this.endpoints;
+    } else {
+      const o = out;
+      this.out = o;
+      this.live = this.endpoints.filter((_, i) => o[i] === 0);
+    }
   }
 }
 

@@ -3,22 +3,23 @@
  * load-balancing algorithm chosen, mixed schemes rejected.
  */
 import type { BackendDefinition } from '../eskip/definition.js';
-import type { Backend } from './backend.js';
+import type { Backend, Endpoint } from './backend.js';
 import { createBalancer } from './balancer.js';
 import { parseEndpoint } from './endpoint.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 
-export function compileBackend(def: BackendDefinition): Backend {
+export function compileBackend(def: BackendDefinition, endpoints?: EndpointCache): Backend {
+  const endpoint = endpoints === undefined ? parseEndpoint : (address: string) => endpoints.get(address);
   switch (def.type) {
     case 'network':
-      return { type: 'network', endpoint: parseEndpoint(def.address) };
+      return { type: 'network', endpoint: endpoint(def.address) };
     case 'lb': {
-      const endpoints = def.endpoints.map(parseEndpoint);
-      const schemes = new Set(endpoints.map((e) => e.origin.slice(0, e.origin.indexOf(':'))));
+      const list = def.endpoints.map(endpoint);
+      const schemes = new Set(list.map((e) => e.origin.slice(0, e.origin.indexOf(':'))));
       if (schemes.size > 1) {
         throw new SkiffError(ErrorCode.InvalidBackend, 'load-balancer endpoints cannot have mixed protocols');
       }
-      return { type: 'lb', balancer: createBalancer(def.algorithm, endpoints), endpoints };
+      return { type: 'lb', balancer: createBalancer(def.algorithm, list), endpoints: list };
     }
     case 'shunt':
     case 'loopback':
@@ -27,4 +28,47 @@ export function compileBackend(def: BackendDefinition): Backend {
     case 'forward':
       throw new SkiffError(ErrorCode.InvalidBackend, '<forward> backends need a forward backend URL, which skiff does not configure');
   }
+}
+
+/**
+ * Endpoints by address, shared by the backends compiled through the cache: the routes of one
+ * Service (a path each, often several) then hold one Endpoint per pod instead of one each, and the
+ * address is parsed once. Endpoints are immutable, and passive health and in-flight counts are
+ * keyed by origin, so sharing changes nothing else. An address not asked for during a whole
+ * generation (one table build, see rotate()) is forgotten, so pods that come and go do not pile up.
+ */
+export class EndpointCache {
+  private current = new Map<string, Endpoint>();
+  private previous = new Map<string, Endpoint>();
+
+  /** The endpoint of an address; throws SkiffError (InvalidBackend) as parseEndpoint does. */
+  get(address: string): Endpoint {
+    let e = this.current.get(address);
+    if (e !== undefined) return e;
+    e = this.previous.get(address);
+    if (e === undefined) {
+      const parsed = parseEndpoint(address);
+      // Flat copies: the URL's strings are a concatenation and a slice of its href, which they would keep alive.
+      e = { origin: flat(parsed.origin), authority: flat(parsed.authority) };
+    }
+    this.current.set(address, e);
+    return e;
+  }
+
+  /** Starts a generation: what was not asked for since the previous call goes at the next. */
+  rotate(): void {
+    if (this.current.size === 0) return;
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+/**
+ * The same text as one flat string: reading a character flattens a concatenated string in
+ * place, and a slice of a longer string is copied, so the parts or the longer string can go.
+ */
+function flat(s: string): string {
+  const copy = s.length > 0 ? s.charAt(0) + s.slice(1) : s;
+  copy.charCodeAt(0);
+  return copy;
 }
