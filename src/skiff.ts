@@ -12,7 +12,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Agent } from 'undici';
 import type { FilterSpec, PredicateSpec } from './spec.js';
-import type { RouteDefinition } from './eskip/definition.js';
+import type { BackendDefinition, RouteDefinition } from './eskip/definition.js';
 import type { InvalidRoute } from './routing/route.js';
 import type { RouteTable } from './routing/table.js';
 import type { RouteSourceHandle, SourceUpdate } from './sources/source.js';
@@ -25,9 +25,9 @@ import { Registry } from './registry.js';
 import { builtinPredicates } from './predicates/index.js';
 import { shutdownSpec } from './predicates/shutdown.js';
 import { builtinFilters } from '../filters/index.js';
-import { buildTable } from './routing/build.js';
+import { TableBuilder } from './routing/build.js';
 import { Router } from './routing/router.js';
-import { compileBackend } from './backend/compile.js';
+import { compileBackend, EndpointCache } from './backend/compile.js';
 import { createUpstreamAgent } from './backend/upstream.js';
 import { defaultProxyOptions, type ProxyOptions } from './proxy/options.js';
 import { trustNoPeer } from './proxy/client-ip.js';
@@ -98,6 +98,7 @@ export interface Skiff {
 
 interface ListenerState {
   readonly config: ListenerConfig;
+  readonly builder: TableBuilder;
   readonly router: Router;
   readonly updates: Map<RouteSourceHandle, SourceUpdate>;
   invalid: readonly InvalidRoute[];
@@ -122,34 +123,32 @@ export function createSkiff(config: SkiffConfig): Skiff {
   const addresses = new Map<string, { host: string; port: number }>();
   const tunnels = new Set<Duplex>();
 
-  const build = (defs: readonly RouteDefinition[]): RouteTable =>
-    buildTable(defs, { predicates, filters, compileBackend });
-
-  const listeners: ListenerState[] = config.listeners.map((c) => ({
-    config: c,
-    router: new Router(build([])),
-    updates: new Map(),
-    invalid: [],
-    server: null,
-  }));
+  // The routes of one Service share its endpoints, across listeners too.
+  const endpoints = new EndpointCache();
+  const compile = { predicates, filters, compileBackend: (def: BackendDefinition) => compileBackend(def, endpoints) };
+  const listeners: ListenerState[] = config.listeners.map((c) => {
+    const builder = new TableBuilder(compile);
+    return { config: c, builder, router: new Router(builder.build([])), updates: new Map(), invalid: [], server: null };
+  });
 
   const rebuild = (l: ListenerState): void => {
-    const defs: RouteDefinition[] = [];
-    const sourceInvalid: InvalidRoute[] = [];
-    for (const u of l.updates.values()) {
-      defs.push(...u.routes);
-      sourceInvalid.push(...u.invalid);
-    }
+    const updates = [...l.updates.values()];
+    // One source (the usual Kubernetes setup): its arrays as they are, no copy of every route.
+    const defs: readonly RouteDefinition[] = updates.length === 1 ? updates[0]!.routes : ([] as RouteDefinition[]).concat(...updates.map((u) => u.routes));
+    const sourceInvalid: readonly InvalidRoute[] = updates.length === 1 ? updates[0]!.invalid : ([] as InvalidRoute[]).concat(...updates.map((u) => u.invalid));
     config.onDefinitions?.(l.config.name, defs, sourceInvalid);
     const t0 = performance.now();
-    const table = build(defs);
-    l.invalid = [...sourceInvalid, ...table.invalid];
+    // Only the definitions that changed since the last table are compiled (see TableBuilder).
+    const table = l.builder.build(defs);
+    endpoints.rotate();
+    l.invalid = table.invalid.length === 0 ? sourceInvalid : [...sourceInvalid, ...table.invalid];
     l.router.swap(table);
     for (const r of table.invalid) log.warn('route set aside', { listener: l.config.name, route: r.id, code: r.code, reason: r.reason });
     log.info('route table updated', {
       listener: l.config.name,
       routes: table.routes.length,
       invalid: l.invalid.length,
+      compiled: l.builder.stats.compiled,
       ms: Math.round((performance.now() - t0) * 10) / 10,
     });
     config.onRebuild?.(l.config.name, (performance.now() - t0) / 1000);
