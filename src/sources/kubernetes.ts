@@ -11,8 +11,9 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { KubeObject } from '../kubernetes/cache.js';
 import type { SnapshotProvider } from '../kubernetes/source.js';
-import { translate } from '../kubernetes/translate/index.js';
+import { ClusterTranslator } from '../kubernetes/translate/index.js';
 import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions } from '../kubernetes/translate/index.js';
+import { sameDefinitions } from '../eskip/equal.js';
 import type { InvalidRoute } from '../routing/route.js';
 import type { RouteSourceHandle, SourceUpdate } from './source.js';
 
@@ -99,9 +100,9 @@ export class IngressRoutes {
     }
   }
 
-  /** @internal One listener's view of the snapshot. */
-  translateFor(snapshot: ClusterSnapshot, classes: readonly string[]): ReturnType<typeof translate> {
-    return translate(snapshot, { ...this.translateOptions, ingressClasses: classes });
+  /** @internal The translator of one listener's view of the snapshots. */
+  translatorFor(classes: readonly string[]): ClusterTranslator {
+    return new ClusterTranslator({ ...this.translateOptions, ingressClasses: classes });
   }
 
   private changed(snapshot: ClusterSnapshot): void {
@@ -145,15 +146,18 @@ class ListenerIngressSource implements RouteSourceHandle {
   served: readonly IngressRef[] = [];
   private onUpdate: ((update: SourceUpdate) => void) | null = null;
   private routes: readonly RouteDefinition[] = [];
-  private fingerprint: string | undefined;
+  /** What the last update said, to skip one that would say the same. */
+  private sent: SourceUpdate | undefined;
+  private readonly translator: ClusterTranslator;
 
   constructor(
     private readonly owner: IngressRoutes,
     readonly listener: string,
-    private readonly classes: readonly string[],
+    classes: readonly string[],
     private readonly log: Logger,
   ) {
     this.name = `${owner.provider.name}:${listener}`;
+    this.translator = owner.translatorFor(classes);
   }
 
   async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
@@ -167,13 +171,16 @@ class ListenerIngressSource implements RouteSourceHandle {
     return this.owner.detach(this);
   }
 
-  /** Translates the snapshot for this listener and hands the whole set on when it changed. */
+  /**
+   * Translates the snapshot for this listener and hands the whole set on when it changed. Only
+   * the Ingresses whose objects or Services changed are translated again (see ClusterTranslator).
+   */
   refresh(snapshot: ClusterSnapshot, problems: readonly InvalidRoute[]): void {
     if (this.onUpdate === null) return;
     const invalid: InvalidRoute[] = [...problems];
     try {
       const t0 = performance.now();
-      const result = this.owner.translateFor(snapshot, this.classes);
+      const result = this.translator.translate(snapshot);
       this.routes = result.routes;
       this.served = result.served;
       for (const s of result.skipped) invalid.push(invalidFrom(s));
@@ -182,6 +189,7 @@ class ListenerIngressSource implements RouteSourceHandle {
         served: result.served.length,
         routes: result.routes.length,
         skipped: result.skipped.length,
+        translated: this.translator.stats.translated,
         ms: Math.round((performance.now() - t0) * 10) / 10,
       });
     } catch (err) {
@@ -190,12 +198,23 @@ class ListenerIngressSource implements RouteSourceHandle {
       this.log.error('ingress translation failed', { listener: this.listener, error: reason });
       invalid.push({ id: this.name, code: ErrorCode.InvalidIngress, reason });
     }
-    // Status writes and other no-op changes come back as events; skip rebuilding an identical table.
-    const fingerprint = JSON.stringify([this.routes, invalid]);
-    if (fingerprint === this.fingerprint) return;
-    this.fingerprint = fingerprint;
-    this.onUpdate({ routes: this.routes, invalid });
+    // Status writes and other no-op changes come back as events; skip rebuilding an identical
+    // table. Unchanged Ingresses keep their route objects, so this is mostly identity checks.
+    const sent = this.sent;
+    if (sent !== undefined && sameDefinitions(sent.routes, this.routes) && sameInvalid(sent.invalid, invalid)) return;
+    this.sent = { routes: this.routes, invalid };
+    this.onUpdate(this.sent);
   }
+}
+
+function sameInvalid(a: readonly InvalidRoute[], b: readonly InvalidRoute[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.id !== y.id || x.code !== y.code || x.reason !== y.reason || x.source !== y.source) return false;
+  }
+  return true;
 }
 
 function invalidFrom(s: SkippedObject): InvalidRoute {

@@ -7,6 +7,10 @@ import type { KubeObject } from '../../src/kubernetes/cache.js';
 import type { Ingress } from '../../src/kubernetes/objects.js';
 import type { SourceUpdate } from '../../src/sources/source.js';
 import type { InvalidRoute } from '../../src/routing/route.js';
+import type { EndpointSlice } from '../../src/kubernetes/objects.js';
+import type { FilterSpec } from '../../src/spec.js';
+import { createSkiff } from '../../src/skiff.js';
+import { createLogger } from '../../src/log.js';
 
 /** A provider whose snapshot the test sets by hand. */
 class MemoryProvider implements SnapshotProvider {
@@ -223,5 +227,60 @@ describe('IngressRoutes', () => {
     const got = collect();
     provider.set(cluster([ing('late', 'skiff', 'late.example.org')]));
     expect(got.updates).toEqual([]);
+  });
+
+  it('rebuilds the served table with the compiled routes of the Ingresses an endpoint change leaves alone', async () => {
+    // Two Services, one Ingress each; every route carries a filter that records its closing.
+    const closed: string[] = [];
+    const probe: FilterSpec = {
+      name: 'probe',
+      create: (args) => ({ close: () => void closed.push(String(args[0])) }),
+    };
+    const slice = (svc: string, ips: string[]): EndpointSlice => ({
+      metadata: { namespace: 'team', name: `${svc}-1`, labels: { 'kubernetes.io/service-name': svc } },
+      endpoints: ips.map((ip) => ({ addresses: [ip] })),
+      ports: [{ port: 8080 }],
+    });
+    const withFilter = (name: string, svc: string): Ingress => {
+      const i = ing(name, 'skiff', `${name}.example.org`, svc);
+      return { ...i, metadata: { ...i.metadata, annotations: { 'zalando.org/skipper-filter': `probe("${name}")` } } };
+    };
+    const first: ClusterSnapshot = {
+      ingresses: [withFilter('a', 'web'), withFilter('b', 'api')],
+      services: ['api', 'web'].map((name) => ({ metadata: { namespace: 'team', name }, spec: { ports: [{ port: 80, targetPort: 8080 }] } })),
+      endpointSlices: [slice('api', ['10.0.1.1']), slice('web', ['10.0.0.1'])],
+      ingressClasses: [],
+    };
+    const provider = new MemoryProvider(first);
+    const routes = new IngressRoutes(provider);
+    let tables = 0;
+    const skiff = createSkiff({
+      listeners: [{ name: 'default', host: '127.0.0.1', port: 0, sources: [routes.sourceFor('default', ['skiff'])] }],
+      support: null,
+      filters: [probe],
+      log: createLogger('error'),
+      onTable: () => void tables++,
+    });
+    await skiff.start();
+    try {
+      const route = (id: string) => skiff.table().routes.find((r) => r.id === id)!;
+      const a = route('kube_team__a__a_example_org_____web');
+      const b = route('kube_team__b__b_example_org_____api');
+      provider.set({ ...first, endpointSlices: [slice('api', ['10.0.1.1', '10.0.1.2']), first.endpointSlices[1]!] });
+      expect(tables).toBe(2);
+      // a's route is the same compiled route, filter instance included; b's is new
+      expect(route('kube_team__a__a_example_org_____web')).toBe(a);
+      expect(route('kube_team__b__b_example_org_____api')).not.toBe(b);
+      expect(route('kube_team__b__b_example_org_____api').backend).toMatchObject({ type: 'lb' });
+      // the retired table closed the filter of b's old route only
+      expect(closed).toEqual(['b']);
+      // a status write changes nothing the table is made of: no rebuild
+      provider.set({ ...provider.snapshot(), ingresses: provider.snapshot().ingresses.map((i) => ({ ...i, metadata: { ...i.metadata, resourceVersion: '9' } })) });
+      expect(tables).toBe(2);
+    } finally {
+      await skiff.stop({ drainDelayMs: 0 });
+    }
+    // at shutdown every filter still open is closed, each once
+    expect(closed.sort()).toEqual(['a', 'b', 'b']);
   });
 });

@@ -3,6 +3,8 @@
  * watch layer feeds it snapshots, the listener layer calls it once per listener.
  */
 export { translate } from './translate.js';
+export { ClusterTranslator } from './translator.js';
+export type { TranslatorStats } from './translator.js';
 export type { ClusterSnapshot, IngressRef, PathMode, SkippedObject, TranslateOptions, TranslationResult } from './types.js';
 export { PATH_MODES } from './types.js';
 export {

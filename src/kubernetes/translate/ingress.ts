@@ -15,8 +15,8 @@ import { checkHost, hostPredicate } from './hosts.js';
 import { defaultBackendId, hostDefaultBackendId, routeId } from './ids.js';
 import { pathPredicate } from './paths.js';
 import { trafficShares } from './traffic.js';
-import { resolveServiceBackend } from './services.js';
-import type { ServiceIndex } from './services.js';
+import { resolveFromState } from './services.js';
+import type { ServiceIndex, ServiceState } from './services.js';
 import type { PathMode, SkippedObject } from './types.js';
 
 export type CandidateKind = 'rule' | 'host-default' | 'default';
@@ -36,9 +36,14 @@ export interface Candidate {
 export interface IngressTranslation {
   readonly candidates: readonly Candidate[];
   readonly customRoutes: readonly RouteDefinition[];
-  /** Every valid host named by the Ingress's rules. */
-  readonly hosts: ReadonlySet<string>;
+  /** Every valid host named by the Ingress's rules, in order. */
+  readonly hosts: readonly string[];
   readonly skipped: readonly SkippedObject[];
+  /**
+   * The Services the translation read, as they were: while each is still the current state, the
+   * same Ingress object translates to the same result.
+   */
+  readonly services: readonly ServiceState[];
 }
 
 export interface IngressContext {
@@ -81,6 +86,7 @@ class IngressTranslator {
   private readonly customRoutes: RouteDefinition[] = [];
   private readonly hosts = new Set<string>();
   private readonly skipped: SkippedObject[] = [];
+  private readonly services = new Set<ServiceState>();
 
   constructor(
     private readonly ingress: Ingress,
@@ -101,7 +107,14 @@ class IngressTranslator {
     for (const rule of rules) this.translateRule(rule.host, rule.http?.paths ?? []);
     this.translateDefaultBackend();
     for (const p of this.ann.problems) if (!this.reported.has(p)) this.skip(undefined, p.code, p.reason);
-    return { candidates: this.candidates, customRoutes: this.customRoutes, hosts: this.hosts, skipped: this.skipped };
+    // Kept while the Ingress is unchanged: arrays sized exactly (a pushed-to array keeps spare room).
+    return {
+      candidates: exact(this.candidates),
+      customRoutes: exact(this.customRoutes),
+      hosts: Array.from(this.hosts),
+      skipped: exact(this.skipped),
+      services: Array.from(this.services),
+    };
   }
 
   private skip(id: string | undefined, code: Code, reason: string): void {
@@ -161,7 +174,7 @@ class IngressTranslator {
   }
 
   private translateGroup(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup, groupKey: string): void {
-    const predicates = group.predicate === undefined ? [...hostPredicates, ...this.ann.predicates] : [...hostPredicates, group.predicate, ...this.ann.predicates];
+    const predicates = joinCalls(hostPredicates, group.predicate === undefined ? NO_CALLS : [group.predicate], this.ann.predicates);
     const ids = group.entries.map((e) => routeId(this.namespace, this.name, host ?? '', e.rawPath, e.service));
     const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
     if (routesProblem !== undefined) {
@@ -178,17 +191,15 @@ class IngressTranslator {
     }
     if (resolved.length === 0) return;
     const shares = trafficShares(resolved.map((r) => r.entry.service), this.ann.weights);
-    const routes: RouteDefinition[] = [];
-    for (const share of shares) {
+    const routes = shares.map((share): RouteDefinition => {
       const r = resolved[share.index]!;
-      const all = share.predicates.length === 0 ? predicates : [...predicates, ...share.predicates];
-      routes.push({ id: r.id, predicates: all, filters: r.route.filters, backend: r.route.backend });
-    }
+      return { id: r.id, predicates: joinCalls(predicates, share.predicates), filters: r.route.filters, backend: r.route.backend };
+    });
     if (routes.length === 0) return;
     this.candidates.push({
       kind: 'rule',
       // the host, the path predicate and the Ingress's predicates are the whole match
-      key: `rule|${host ?? ''}|${groupKey}|${this.predicatesKey}`,
+      key: ['rule', host ?? '', groupKey, this.predicatesKey].join('|'),
       host,
       catchAll: this.ann.predicates.length === 0 && isCatchAllPath(group.predicate),
       routes,
@@ -197,7 +208,9 @@ class IngressTranslator {
 
   /** The filters and backend of a route to a Service; undefined (and a skipped entry) when it cannot be built. */
   private backendRoute(id: string, ref: NonNullable<IngressBackend['service']>): Omit<RouteDefinition, 'id' | 'predicates'> | undefined {
-    const resolution = resolveServiceBackend(this.ctx.services, this.namespace, ref, {
+    const state = this.ctx.services.state(this.namespace, ref.name);
+    this.services.add(state);
+    const resolution = resolveFromState(state, ref, {
       scheme: this.ann.scheme,
       algorithm: this.ann.algorithm ?? this.ctx.defaultLoadBalancer,
       externalNames: this.ctx.externalNames,
@@ -214,7 +227,7 @@ class IngressTranslator {
       return undefined;
     }
     const defaults = this.ctx.defaultFilters[`${ref.name}.${this.namespace}`] ?? [];
-    return { filters: [...this.ann.ipFilters, ...defaults, ...this.ann.filters, ...value.filters], backend: value.backend };
+    return { filters: joinCalls(this.ann.ipFilters, defaults, this.ann.filters, value.filters), backend: value.backend };
   }
 
   private addCustomRoutes(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup): void {
@@ -253,17 +266,17 @@ class IngressTranslator {
     const catchAll = this.ann.predicates.length === 0;
     this.candidates.push({
       kind: 'default',
-      key: `default|${this.predicatesKey}`,
+      key: 'default|' + this.predicatesKey,
       host: undefined,
       catchAll,
-      routes: [{ id, predicates: [...this.ann.predicates], ...route }],
+      routes: [{ id, predicates: this.ann.predicates, ...route }],
     });
     let i = 0;
     for (const host of this.hosts) {
-      const predicates = [hostPredicate(host), ...this.ann.predicates];
+      const predicates = joinCalls([hostPredicate(host)], this.ann.predicates);
       this.candidates.push({
         kind: 'host-default',
-        key: `host-default|${host}|${this.predicatesKey}`,
+        key: ['host-default', host, this.predicatesKey].join('|'),
         host,
         catchAll,
         routes: [{ id: hostIds[i++]!, predicates, ...route }],
@@ -271,6 +284,31 @@ class IngressTranslator {
     }
   }
 }
+
+const NO_CALLS: readonly Call[] = Object.freeze([]);
+
+/**
+ * Call lists one after the other, sized exactly. Definitions are never changed once made, so
+ * routes may share a list: an empty result is one shared array, and a single non-empty part is
+ * returned as it is.
+ */
+function joinCalls(...parts: (readonly Call[])[]): readonly Call[] {
+  let only: readonly Call[] | undefined;
+  let several = false;
+  for (const p of parts) {
+    if (p.length === 0) continue;
+    if (only === undefined) only = p;
+    else several = true;
+  }
+  if (only === undefined) return NO_CALLS;
+  return several ? ([] as Call[]).concat(...parts) : only;
+}
+
+function exact<T>(items: T[]): readonly T[] {
+  return items.length === 0 ? (NO_ITEMS as readonly T[]) : items.slice();
+}
+
+const NO_ITEMS: readonly never[] = Object.freeze([]);
 
 /** Identifies a path predicate (Path, PathSubtree and PathRegexp have one argument). */
 function pathKey(predicate: Call | undefined): string {

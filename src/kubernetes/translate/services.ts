@@ -9,22 +9,89 @@ import type { BackendDefinition, Call } from '../../eskip/definition.js';
 import { SERVICE_NAME_LABEL } from '../objects.js';
 import type { EndpointSlice, IngressServiceBackend, Service, ServicePort } from '../objects.js';
 
-export class ServiceIndex {
-  private readonly services = new Map<string, Service>();
-  private readonly slices = new Map<string, EndpointSlice[]>();
-  /** Resolutions by Service, port and settings: many paths share one Service. */
+/**
+ * One Service as translation sees it: the Service object (undefined when it does not exist) and
+ * its EndpointSlices, with the backends resolved from them. A state is replaced, and marked
+ * stale, when the Service or one of its slices changes; until then every snapshot gets the same
+ * state object, so a translation that recorded the states it read still holds while none of them
+ * is stale, and resolutions are not repeated.
+ */
+export class ServiceState {
+  /** Resolutions by port and backend settings: many paths share one Service. */
   readonly resolved = new Map<string, Resolution>();
+  /** Set once the Service or its slices changed: a newer state stands for it now. */
+  stale = false;
 
-  constructor(services: readonly Service[], endpointSlices: readonly EndpointSlice[]) {
-    for (const svc of services) this.services.set(key(svc.metadata.namespace, svc.metadata.name), svc);
-    for (const slice of endpointSlices) {
-      const owner = slice.metadata.labels?.[SERVICE_NAME_LABEL];
-      if (owner === undefined) continue;
-      const k = key(slice.metadata.namespace, owner);
-      const list = this.slices.get(k);
-      if (list === undefined) this.slices.set(k, [slice]);
-      else list.push(slice);
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly service: Service | undefined,
+    readonly slices: readonly EndpointSlice[],
+  ) {}
+}
+
+const NO_SLICES: readonly EndpointSlice[] = Object.freeze([]);
+
+/**
+ * The Services and EndpointSlices of a snapshot by `namespace/name`, kept across snapshots. Each
+ * update() compares the new lists with the previous ones: a list that is the same array costs
+ * nothing, one with objects replaced in place (the usual watch event) costs one comparison per
+ * object, and only a list whose length changed is read again in full.
+ */
+export class ServiceIndex {
+  private services = new Map<string, Service>();
+  private slices = new Map<string, readonly EndpointSlice[]>();
+  private serviceList: readonly Service[] = [];
+  private sliceList: readonly EndpointSlice[] = [];
+  /** The current state of every Service asked for; stale ones are removed. */
+  private states = new Map<string, ServiceState>();
+
+  constructor(services: readonly Service[] = [], endpointSlices: readonly EndpointSlice[] = []) {
+    this.update(services, endpointSlices);
+  }
+
+  /** Takes the objects of a new snapshot and marks the states of the Services that changed stale. */
+  update(services: readonly Service[], endpointSlices: readonly EndpointSlice[]): void {
+    let changed: Set<string> | null = new Set();
+    if (services !== this.serviceList) {
+      if (!this.replaceServices(services, changed)) changed = null;
+      this.serviceList = services;
     }
+    if (endpointSlices !== this.sliceList) {
+      if (changed === null || !this.replaceSlices(endpointSlices, changed)) {
+        changed = null;
+        this.indexSlices(endpointSlices);
+      }
+      this.sliceList = endpointSlices;
+    }
+    if (changed === null) {
+      this.services = new Map();
+      for (const svc of services) this.services.set(key(svc.metadata.namespace, svc.metadata.name), svc);
+      for (const [k, state] of this.states) {
+        if (state.service !== this.services.get(k) || !sameItems(state.slices, this.slices.get(k) ?? NO_SLICES)) this.retire(k, state);
+      }
+    } else {
+      for (const k of changed) {
+        const state = this.states.get(k);
+        if (state !== undefined) this.retire(k, state);
+      }
+    }
+  }
+
+  /** The current state of a Service; the same object as last time when nothing about it changed. */
+  state(namespace: string, name: string): ServiceState {
+    const k = key(namespace, name);
+    let state = this.states.get(k);
+    if (state === undefined) {
+      state = new ServiceState(namespace, name, this.services.get(k), this.slices.get(k) ?? NO_SLICES);
+      this.states.set(k, state);
+    }
+    return state;
+  }
+
+  /** Forgets the states not in `used` (Services no Ingress refers to any more). */
+  retain(used: ReadonlySet<ServiceState>): void {
+    for (const [k, state] of this.states) if (!used.has(state)) this.states.delete(k);
   }
 
   service(namespace: string, name: string): Service | undefined {
@@ -32,12 +99,89 @@ export class ServiceIndex {
   }
 
   endpointSlices(namespace: string, service: string): readonly EndpointSlice[] {
-    return this.slices.get(key(namespace, service)) ?? [];
+    return this.slices.get(key(namespace, service)) ?? NO_SLICES;
   }
+
+  private retire(k: string, state: ServiceState): void {
+    state.stale = true;
+    this.states.delete(k);
+  }
+
+  /** Services replaced in place (same length, same names at the same positions); false when it is not that. */
+  private replaceServices(next: readonly Service[], changed: Set<string>): boolean {
+    const prev = this.serviceList;
+    if (prev.length !== next.length) return false;
+    const updates: [string, Service, Service][] = [];
+    for (let i = 0; i < next.length; i++) {
+      const a = prev[i]!;
+      const b = next[i]!;
+      if (a === b) continue;
+      const k = key(b.metadata.namespace, b.metadata.name);
+      if (k !== key(a.metadata.namespace, a.metadata.name)) return false;
+      updates.push([k, b, a]);
+    }
+    for (const [k, svc, old] of updates) {
+      // of two objects of one name the later one counts: a change to the one it hides changes nothing
+      if (this.services.get(k) !== old) continue;
+      this.services.set(k, svc);
+      changed.add(k);
+    }
+    return true;
+  }
+
+  /** Slices replaced in place, each still owned by the same Service; false when it is not that. */
+  private replaceSlices(next: readonly EndpointSlice[], changed: Set<string>): boolean {
+    const prev = this.sliceList;
+    if (prev.length !== next.length) return false;
+    const updates: [string, EndpointSlice, EndpointSlice][] = [];
+    for (let i = 0; i < next.length; i++) {
+      const a = prev[i]!;
+      const b = next[i]!;
+      if (a === b) continue;
+      const owner = ownerKey(b);
+      if (owner !== ownerKey(a)) return false;
+      if (owner !== undefined) updates.push([owner, a, b]);
+    }
+    for (const [k, a, b] of updates) {
+      // States hold the lists they were made from: replace, never change, a list.
+      const list = this.slices.get(k) ?? NO_SLICES;
+      const at = list.indexOf(a);
+      if (at === -1 || list.lastIndexOf(a) !== at) return false;
+      const copy = list.slice();
+      copy[at] = b;
+      this.slices.set(k, copy);
+      changed.add(k);
+    }
+    return true;
+  }
+
+  private indexSlices(endpointSlices: readonly EndpointSlice[]): void {
+    const slices = new Map<string, EndpointSlice[]>();
+    for (const slice of endpointSlices) {
+      const k = ownerKey(slice);
+      if (k === undefined) continue;
+      const list = slices.get(k);
+      if (list === undefined) slices.set(k, [slice]);
+      else list.push(slice);
+    }
+    this.slices = slices;
+  }
+}
+
+function ownerKey(slice: EndpointSlice): string | undefined {
+  const owner = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+  return owner === undefined ? undefined : key(slice.metadata.namespace, owner);
 }
 
 function key(namespace: string | undefined, name: string): string {
   return `${namespace ?? 'default'}/${name}`;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export interface BackendSettings {
@@ -73,23 +217,29 @@ export function resolveServiceBackend(
   ref: IngressServiceBackend,
   settings: BackendSettings,
 ): Resolution {
-  const key = `${namespace}/${ref.name}:${ref.port?.name ?? ''}:${ref.port?.number ?? ''}:${settings.scheme}:${settings.algorithm}:${settings.externalNames}`;
-  let resolution = index.resolved.get(key);
+  return resolveFromState(index.state(namespace, ref.name), ref, settings);
+}
+
+/** The backend of one Service port with these settings, resolved once per ServiceState. */
+export function resolveFromState(state: ServiceState, ref: IngressServiceBackend, settings: BackendSettings): Resolution {
+  const key = `${ref.port?.name ?? ''}:${ref.port?.number ?? ''}:${settings.scheme}:${settings.algorithm}:${settings.externalNames}`;
+  let resolution = state.resolved.get(key);
   if (resolution === undefined) {
-    resolution = resolve(index, namespace, ref, settings);
-    index.resolved.set(key, resolution);
+    resolution = resolve(state, ref, settings);
+    state.resolved.set(key, resolution);
   }
   return resolution;
 }
 
-function resolve(index: ServiceIndex, namespace: string, ref: IngressServiceBackend, settings: BackendSettings): Resolution {
-  const svc = index.service(namespace, ref.name);
+function resolve(state: ServiceState, ref: IngressServiceBackend, settings: BackendSettings): Resolution {
+  const namespace = state.namespace;
+  const svc = state.service;
   if (svc === undefined) return { ok: false, reason: `service ${namespace}/${ref.name} not found` };
   const wanted = describePort(ref);
   if (svc.spec?.type === 'ExternalName') return externalName(svc, ref, wanted, settings);
   const port = findServicePort(svc, ref);
   if (port === undefined) return { ok: false, reason: `service ${namespace}/${ref.name} has no port ${wanted}` };
-  const endpoints = readyEndpoints(index.endpointSlices(namespace, ref.name), port, settings.scheme);
+  const endpoints = readyEndpoints(state.slices, port, settings.scheme);
   if (endpoints.length === 0) return { ok: true, value: NO_ENDPOINTS };
   if (endpoints.length === 1) return { ok: true, value: { backend: { type: 'network', address: endpoints[0]! }, filters: [], noEndpoints: false } };
   return {
@@ -153,7 +303,8 @@ export function readyEndpoints(slices: readonly EndpointSlice[], port: ServicePo
       for (const address of ep.addresses) seen.add(`${scheme}://${formatHost(address)}:${target}`);
     }
   }
-  return [...seen].sort(naturalOrder);
+  // Array.from sizes the array exactly; the list is kept by every route to the Service
+  return Array.from(seen).sort(naturalOrder);
 }
 
 /** `10.0.0.2` before `10.0.0.10`: digit runs compare by value, the rest by code unit. */

@@ -18,13 +18,13 @@
  */
 import type { RouteDefinition } from '../../eskip/definition.js';
 import { ErrorCode } from '../../errors.js';
-import type { Ingress } from '../objects.js';
+import type { Ingress, IngressClass } from '../objects.js';
 import { createClassMatcher, DEFAULT_INGRESS_CLASS } from './classes.js';
 import { healthcheckRoutes } from './healthcheck.js';
 import { hostPredicate } from './hosts.js';
 import { catchAllId } from './ids.js';
 import { translateIngress } from './ingress.js';
-import type { Candidate, IngressContext } from './ingress.js';
+import type { Candidate, IngressContext, IngressTranslation } from './ingress.js';
 import { ServiceIndex } from './services.js';
 import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions, TranslationResult } from './types.js';
 
@@ -34,31 +34,54 @@ interface Winner {
   readonly createdAt: number;
 }
 
+/** One served Ingress, translated. */
+export interface TranslatedIngress {
+  readonly ingress: Ingress;
+  /** `namespace/name`. */
+  readonly object: string;
+  /** See {@link createdAt}. */
+  readonly createdAt: number;
+  readonly translation: IngressTranslation;
+}
+
 export function translate(snapshot: ClusterSnapshot, options: TranslateOptions = {}): TranslationResult {
-  const isServed = createClassMatcher({
+  const isServed = classMatcher(options, snapshot.ingressClasses);
+  const ctx = ingressContext(options, new ServiceIndex(snapshot.services, snapshot.endpointSlices));
+  const translated: TranslatedIngress[] = [];
+  for (const ingress of snapshot.ingresses) {
+    if (!isServed(ingress)) continue;
+    translated.push({ ingress, object: refKey(ingress), createdAt: createdAt(ingress), translation: translateIngress(ingress, ctx) });
+  }
+  return merge(byPrecedence(translated), options);
+}
+
+export function classMatcher(options: TranslateOptions, ingressClasses: readonly IngressClass[]): (ingress: Ingress) => boolean {
+  return createClassMatcher({
     classes: options.ingressClasses ?? [DEFAULT_INGRESS_CLASS],
-    ingressClasses: snapshot.ingressClasses,
+    ingressClasses,
     ...(options.controllers !== undefined && { controllers: options.controllers }),
     ...(options.acceptDefaultClass !== undefined && { acceptDefaultClass: options.acceptDefaultClass }),
     ...(options.acceptClassless !== undefined && { acceptClassless: options.acceptClassless }),
   });
-  const ingresses = byPrecedence(snapshot.ingresses.filter(isServed));
-  const ctx: IngressContext = {
-    services: new ServiceIndex(snapshot.services, snapshot.endpointSlices),
+}
+
+export function ingressContext(options: TranslateOptions, services: ServiceIndex): IngressContext {
+  return {
+    services,
     pathMode: options.pathMode ?? 'kubernetes-ingress',
     defaultLoadBalancer: options.defaultLoadBalancer ?? 'roundRobin',
     externalNames: options.externalNames ?? true,
     defaultFilters: options.defaultFilters ?? {},
   };
+}
 
+/** The Ingresses' translations, in precedence order, → the listener's routes: overlaps settled, catch-alls added, sorted. */
+export function merge(ingresses: readonly TranslatedIngress[], options: TranslateOptions): TranslationResult {
   const skipped: SkippedObject[] = [];
   const winners = new Map<string, Winner>();
   const hosts = new Set<string>();
   const custom: { route: RouteDefinition; object: string }[] = [];
-  for (const ingress of ingresses) {
-    const object = refKey(ingress);
-    const created = createdAt(ingress);
-    const t = translateIngress(ingress, ctx);
+  for (const { object, createdAt: created, translation: t } of ingresses) {
     skipped.push(...t.skipped);
     for (const h of t.hosts) hosts.add(h);
     for (const route of t.customRoutes) custom.push({ route, object });
@@ -115,23 +138,23 @@ export function translate(snapshot: ClusterSnapshot, options: TranslateOptions =
   routes.sort((a, b) => compare(a.id, b.id));
   skipped.sort((a, b) => compare(a.object, b.object) || compare(a.id ?? '', b.id ?? '') || compare(a.reason, b.reason));
   const served: IngressRef[] = ingresses
-    .map((i) => ({ namespace: i.metadata.namespace ?? 'default', name: i.metadata.name }))
+    .map((m) => ({ namespace: m.ingress.metadata.namespace ?? 'default', name: m.ingress.metadata.name }))
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
   return { routes, skipped, served };
 }
 
-function refKey(ingress: Ingress): string {
+export function refKey(ingress: Ingress): string {
   return `${ingress.metadata.namespace ?? 'default'}/${ingress.metadata.name}`;
 }
 
 /** Oldest first; an Ingress without creation time counts as the newest. Then namespace, then name. */
-function byPrecedence(ingresses: Ingress[]): Ingress[] {
-  const keyed = ingresses.map((ingress) => ({ ingress, at: createdAt(ingress), ns: ingress.metadata.namespace ?? 'default' }));
-  keyed.sort((a, b) => a.at - b.at || compare(a.ns, b.ns) || compare(a.ingress.metadata.name, b.ingress.metadata.name));
-  return keyed.map((k) => k.ingress);
+export function byPrecedence<T extends TranslatedIngress>(ingresses: T[]): T[] {
+  const keyed = ingresses.map((m) => ({ m, ns: m.ingress.metadata.namespace ?? 'default' }));
+  keyed.sort((a, b) => a.m.createdAt - b.m.createdAt || compare(a.ns, b.ns) || compare(a.m.ingress.metadata.name, b.m.ingress.metadata.name));
+  return keyed.map((k) => k.m);
 }
 
-function createdAt(ingress: Ingress): number {
+export function createdAt(ingress: Ingress): number {
   const t = ingress.metadata.creationTimestamp;
   if (t === undefined) return Number.MAX_SAFE_INTEGER;
   const ms = t instanceof Date ? t.getTime() : Date.parse(t);
