@@ -166,12 +166,12 @@ export function analyzeHostRegexp(source: string): HostShape | null {
  * shape's regexp is decided by the index key alone. hot path: no allocation.
  */
 export function hasPlainPort(host: string): boolean {
-  const colon = host.lastIndexOf(':');
-  if (colon === -1) return true;
-  if (colon === host.length - 1) return false;
-  for (let i = colon + 1; i < host.length; i++) {
+  // backwards to the last colon: String#lastIndexOf is a call into the runtime
+  let digits = true;
+  for (let i = host.length - 1; i >= 0; i--) {
     const c = host.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c === 58 /* : */) return digits && i !== host.length - 1;
+    if (c < 48 || c > 57) digits = false;
   }
   return true;
 }
@@ -181,12 +181,18 @@ export function hasPlainPort(host: string): boolean {
  * or null when the first label is not one a wildcard regexp accepts. Allocates the key only.
  */
 export function wildcardKey(hostname: string): string | null {
+  const start = wildcardKeyStart(hostname);
+  return start === -1 ? null : hostname.slice(start);
+}
+
+/** Where wildcardKey's key starts in `hostname`, -1 when it has none. hot path: no allocation. */
+export function wildcardKeyStart(hostname: string): number {
   const dot = hostname.indexOf('.');
-  if (dot <= 0 || dot === hostname.length - 1) return null;
+  if (dot <= 0 || dot === hostname.length - 1) return -1;
   for (let i = 0; i < dot; i++) {
     const c = hostname.charCodeAt(i);
     const alnum = (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
-    if (!alnum && (c !== 45 || i === 0 || i === dot - 1)) return null;
+    if (!alnum && (c !== 45 || i === 0 || i === dot - 1)) return -1;
   }
-  return hostname.slice(dot + 1);
+  return dot + 1;
 }

@@ -18,18 +18,22 @@ interface Spec {
   get: boolean;
 }
 
-const segment = fc.constantFrom('a', 'b', 'ab');
-const token: fc.Arbitrary<Token> = fc.oneof(
-  { weight: 3, arbitrary: segment.map((text) => ({ kind: 'static', text }) as Token) },
-  { weight: 2, arbitrary: fc.constant({ kind: 'param' } as Token) },
-);
-const spec: fc.Arbitrary<Spec> = fc.record({
-  subtree: fc.boolean(),
-  tokens: fc.array(token, { minLength: 0, maxLength: 3 }),
-  trailingSlash: fc.boolean(),
-  get: fc.boolean(),
-  free: fc.boolean(),
-}).map(({ free, ...s }) => ({ ...s, tokens: free && !s.subtree ? [...s.tokens, { kind: 'free' } as Token] : s.tokens }));
+/** Route specs over the static segments `segments` (the `:` and `*` wildcards are added). */
+function specOf(segments: readonly string[]): fc.Arbitrary<Spec> {
+  const token: fc.Arbitrary<Token> = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...segments).map((text) => ({ kind: 'static', text }) as Token) },
+    { weight: 2, arbitrary: fc.constant({ kind: 'param' } as Token) },
+  );
+  return fc
+    .record({
+      subtree: fc.boolean(),
+      tokens: fc.array(token, { minLength: 0, maxLength: 3 }),
+      trailingSlash: fc.boolean(),
+      get: fc.boolean(),
+      free: fc.boolean(),
+    })
+    .map(({ free, ...s }) => ({ ...s, tokens: free && !s.subtree ? [...s.tokens, { kind: 'free' } as Token] : s.tokens }));
+}
 
 function definition(s: Spec, i: number): RouteDefinition {
   const id = `r${i}`;
@@ -97,14 +101,20 @@ function compareKinds(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-const requestPath = fc
-  .tuple(fc.array(fc.constantFrom('a', 'b', 'ab', 'c'), { minLength: 0, maxLength: 4 }), fc.boolean())
-  .map(([segs, slash]) => '/' + segs.join('/') + (slash && segs.length > 0 ? '/' : ''));
+function requestPathOf(segments: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.array(fc.constantFrom(...segments), { minLength: 0, maxLength: 4 }), fc.boolean())
+    .map(([segs, slash]) => '/' + segs.join('/') + (slash && segs.length > 0 ? '/' : ''));
+}
 
-describe('path tree vs reference', () => {
-  it('picks the same route and params as the reference order', () => {
-    fc.assert(
-      fc.property(fc.array(spec, { minLength: 1, maxLength: 8 }), requestPath, fc.constantFrom('GET', 'POST'), (specs, path, method) => {
+/** The matcher against the reference on random tables of up to `maxRoutes` routes. */
+function agreesWithReference(segments: readonly string[], extra: readonly string[], maxRoutes: number, numRuns: number): void {
+  fc.assert(
+    fc.property(
+      fc.array(specOf(segments), { minLength: 1, maxLength: maxRoutes }),
+      requestPathOf([...segments, ...extra]),
+      fc.constantFrom('GET', 'POST'),
+      (specs, path, method) => {
         const table = tableOf(specs.map(definition));
         expect(table.invalid).toEqual([]);
         let expected: { id: string; kinds: number[]; weight: number; order: number; params: Record<string, string> } | null = null;
@@ -129,9 +139,23 @@ describe('path tree vs reference', () => {
           expect(match?.route.id).toBe(e.id);
           expect({ ...match!.params }).toEqual(e.params);
         }
-      }),
-      { numRuns: 1500 },
-    );
+      },
+    ),
+    { numRuns },
+  );
+}
+
+describe('path tree vs reference', () => {
+  it('picks the same route and params as the reference order', () => {
+    agreesWithReference(['a', 'b', 'ab'], ['c'], 8, 1500);
+  });
+
+  // More static siblings than a node scans as a list (a hash table then), segments that share
+  // length and first unit, text outside ASCII and the BMP, and long runs of single children
+  // (written as one node with a multi-segment label).
+  it('agrees on wide nodes, look-alike segments and non-ASCII text', () => {
+    const segments = ['a', 'ab', 'ac', 'ad', 'b', 'bc', 'x', 'y', 'z', 'users', 'usexs', 'ü', 'üb', '😀', '😀x', 'é'];
+    agreesWithReference(segments, ['abc', 'a😀', 'q'], 24, 600);
   });
 });
 
