@@ -196,7 +196,7 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
         origin: endpoint.origin,
         path: o.query === '' ? o.path : `${o.path}?${o.query}`,
         method: o.method,
-        headers,
+        headers: flatHeaders(headers) as string[],
         body: hasBody ? req : null,
         headersTimeout: this.rt.options.headersTimeoutMs,
         bodyTimeout: this.rt.options.bodyIdleTimeoutMs,
@@ -394,6 +394,20 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
 function mayBeSpecial(name: string): boolean {
   const c = name.charCodeAt(0) | 0x20;
   return c === 99 || c === 107 || c === 112 || c === 115 || c === 116 || c === 117;
+}
+
+/**
+ * hot path: undici reads a flat [name, value, ...] list in one indexed loop; an object costs it a
+ * prototype check, an Object.keys array and a keyed load per name on whatever shape the filters
+ * left. Values may be arrays (repeated fields): undici accepts those inside the list too.
+ */
+function flatHeaders(headers: Record<string, string | string[]>): (string | string[])[] {
+  const flat: (string | string[])[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat.push(name, value);
+  }
+  return flat;
 }
 
 function onBackendTimeout(ex: Exchange): void {
