@@ -209,11 +209,28 @@ function reject(
   failure: string,
   view: RequestView | null,
 ): void {
-  const { started, finished } = rt.observer;
   // A refused request may still have a body or a second request behind it: close the connection.
   const close = rt.draining() || status === 508 || (status >= 400 && status < 500 && status !== rt.options.defaultStatus);
-  if (started === undefined && finished === undefined) {
-    writeErrorReply(res, status, rt.options.serverName, close);
+  answerObserved(rt, req, startNs, status, failure, view, () => writeErrorReply(res, status, rt.options.serverName, close));
+}
+
+/**
+ * An answer skiff gives itself before any route ran (refused, unroutable, no route), told to
+ * the observer like any exchange: started, the answer written, finished. Without observer hooks
+ * it is only written.
+ */
+export function answerObserved(
+  rt: ProxyRuntime,
+  req: IncomingMessage,
+  startNs: bigint,
+  status: number,
+  failure: string,
+  view: RequestView | null,
+  write: () => void,
+): void {
+  const observer = rt.observer;
+  if (observer.started === undefined && observer.finished === undefined) {
+    write();
     return;
   }
   const record: ExchangeRecord = {
@@ -232,10 +249,10 @@ function reject(
     outgoing: null,
     observerData: undefined,
   };
-  rt.observer.started?.(record);
-  writeErrorReply(res, status, rt.options.serverName, close);
+  observer.started?.(record);
+  write();
   (record as { endNs: bigint }).endNs = process.hrtime.bigint();
-  rt.observer.finished?.(record);
+  observer.finished?.(record);
 }
 
 function emptyView(req: IncomingMessage): RequestView {

@@ -2,27 +2,34 @@
  * Protocol upgrades (WebSocket): the request is routed and filtered like any other, then the
  * backend's 101 is relayed and the two sockets are piped together. A backend that declines the
  * upgrade gets its response relayed and the connection closed.
+ *
+ * Observers hear of upgrades as of any request: started after the lookup, upstreamStarting
+ * before the backend call (trace context goes upstream), finished once. A relayed tunnel
+ * finishes when it closes, with status 101, its lifetime as duration and the bytes sent to the
+ * client; a refused or failed upgrade finishes when its answer is written.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { LocalReply } from '../spec.js';
+import type { LocalReply, RequestView } from '../spec.js';
 import type { Endpoint } from '../backend/backend.js';
 import type { ProxyRuntime } from './runtime.js';
 import type { ListenerInfo } from './forwarded.js';
+import type { ExchangeRecord } from './observer.js';
 import { RequestContext } from './context.js';
 import { normalizePeer } from './forwarded.js';
-import { outgoingOf, viewOf } from './handler.js';
+import { answerObserved, outgoingOf, viewOf } from './handler.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
 import { mapUpstreamError } from './errors.js';
 import { statusText } from './local-reply.js';
 
 export function handleUpgrade(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const startNs = process.hrtime.bigint();
   socket.on('error', () => socket.destroy());
   const peer = normalizePeer(req.socket.remoteAddress);
   const view = viewOf(rt, req, peer);
   if (view === null) {
-    writeRaw(socket, 400, rt.options.serverName);
+    answerObserved(rt, req, startNs, 400, 'bad_target', null, () => writeRaw(socket, 400, rt.options.serverName));
     return;
   }
   // Upgraded connections can live for hours: they hold no table once routed.
@@ -30,49 +37,88 @@ export function handleUpgrade(rt: ProxyRuntime, listener: ListenerInfo, req: Inc
   const match = table.lookup(view);
   rt.router.release(table);
   if (match === null) {
-    writeRaw(socket, rt.options.defaultStatus, rt.options.serverName);
+    const status = rt.options.defaultStatus;
+    answerObserved(rt, req, startNs, status, 'no_route', view, () => writeRaw(socket, status, rt.options.serverName));
     return;
   }
   const outgoing = outgoingOf(rt, req, view, listener);
-  new UpgradeExchange(rt, req, socket, head, view, match.route, match.params, outgoing).start();
+  new UpgradeExchange(rt, req, socket, head, startNs, view, match.route, match.params, outgoing).start();
 }
 
-class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandler {
+class UpgradeExchange extends RequestContext implements ExchangeRecord, Dispatcher.DispatchHandler {
+  endNs = 0n;
+  upstreamStartNs = 0n;
+  upstreamEndNs = 0n;
+  endpoint: Endpoint | null = null;
+  status = 0;
+  bytes = 0;
+  failure = '';
+  observerData: unknown = undefined;
   private abortUpstream: ((err: Error) => void) | null = null;
   private relaying = false;
+  private finished = false;
 
   constructor(
     private readonly rt: ProxyRuntime,
-    private readonly req: IncomingMessage,
+    readonly req: IncomingMessage,
     private readonly socket: Duplex,
     private readonly head: Buffer,
+    readonly startNs: bigint,
     ...rest: ConstructorParameters<typeof RequestContext>
   ) {
     super(...rest);
     socket.once('close', () => {
+      if (!this.relaying && this.status === 0) {
+        // The client left before any answer.
+        this.status = 499;
+        this.failure = 'client_gone';
+      }
       this.done = true;
       this.abortUpstream?.(new Error('client closed the connection'));
+      this.finish();
     });
   }
 
+  get view(): RequestView {
+    return this.request;
+  }
+
+  get filterState(): ReadonlyMap<string, unknown> | undefined {
+    return this.hasState ? this.state : undefined;
+  }
+
   start(): void {
+    this.rt.observer.started?.(this);
     this.runRequestFilters(0);
+  }
+
+  /** Tells the observers once, when the answer or the tunnel is over. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.endNs = process.hrtime.bigint();
+    if (this.upstreamStartNs !== 0n && this.upstreamEndNs === 0n) this.upstreamEndNs = this.endNs;
+    this.rt.observer.finished?.(this);
   }
 
   protected answerLocally(reply: LocalReply): void {
     this.done = true;
+    this.status = reply.status;
     const body = reply.body ?? '';
     const lines = [`HTTP/1.1 ${reply.status} ${statusText(reply.status)}`];
     for (const [name, value] of Object.entries(reply.headers ?? {})) {
       for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);
     }
     lines.push(`content-length: ${Buffer.byteLength(body)}`, 'connection: close', '', '');
-    this.socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), Buffer.from(body)]));
+    const bytes = Buffer.from(body);
+    this.bytes = bytes.length;
+    this.socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), bytes]));
+    this.finish();
   }
 
   protected filterFailed(err: unknown): void {
     this.rt.log.error('filter failed', { route: this.route.id, error: String(err) });
-    this.fail(500);
+    this.fail(500, 'filter');
   }
 
   protected requestFiltersDone(): void {
@@ -80,13 +126,16 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
     const backend = this.route.backend;
     if (backend.type === 'network') this.dispatch(backend.endpoint);
     else if (backend.type === 'lb') this.dispatch(backend.balancer.pick(this.request, undefined, undefined));
-    else if (backend.type === 'shunt') this.fail(404);
-    else this.fail(502);
+    else if (backend.type === 'shunt') this.fail(404, '');
+    else this.fail(502, 'upgrade_backend');
   }
 
   private dispatch(endpoint: Endpoint): void {
     const o = this.outgoing;
     if (!o.preserveHost && o.headers.host === this.originalHost) o.headers.host = endpoint.authority;
+    this.endpoint = endpoint;
+    this.upstreamStartNs = process.hrtime.bigint();
+    this.rt.observer.upstreamStarting?.(this, o.headers);
     this.rt.agent.dispatch(
       {
         origin: endpoint.origin,
@@ -106,6 +155,7 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
   }
 
   onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, upstream: Duplex): void {
+    this.upstreamEndNs = process.hrtime.bigint();
     if (this.done) {
       upstream.destroy();
       return;
@@ -124,14 +174,18 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
     if (switchedTo !== asked) {
       this.rt.log.warn('backend switched to another protocol', { route: this.route.id, asked, switchedTo });
       upstream.destroy();
-      this.fail(502);
+      this.fail(502, 'upgrade_mismatch');
       return;
     }
     this.relaying = true;
+    this.status = statusCode;
     lines.push('', '');
     const client = this.socket;
     client.write(lines.join('\r\n'), 'latin1');
     if (this.head.length > 0) upstream.write(this.head);
+    upstream.on('data', (chunk: Buffer) => {
+      this.bytes += chunk.length;
+    });
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     upstream.pipe(client);
@@ -153,7 +207,9 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
   /** The backend answered without switching protocols: relay its answer, then close. */
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true;
+    this.upstreamEndNs = process.hrtime.bigint();
     this.relaying = true;
+    this.status = statusCode;
     const lines = [`HTTP/1.1 ${statusCode} ${statusText(statusCode)}`];
     let named: Set<string> | null = null;
     const kept: string[] = [];
@@ -173,11 +229,13 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
   }
 
   onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
     return this.socket.write(chunk);
   }
 
   onComplete(): void {
     this.socket.end();
+    this.finish();
   }
 
   onError(err: Error): void {
@@ -186,20 +244,27 @@ class UpgradeExchange extends RequestContext implements Dispatcher.DispatchHandl
       return;
     }
     this.rt.log.warn('backend upgrade failed', { route: this.route.id, error: err.message });
-    this.fail(mapUpstreamError(err).status);
+    const mapped = mapUpstreamError(err);
+    this.fail(mapped.status, mapped.reason);
   }
 
-  private fail(status: number): void {
+  /** An error answer from skiff itself; `failure` is the stable reason for metrics and logs. */
+  private fail(status: number, failure: string): void {
     if (this.done) return;
     this.done = true;
-    writeRaw(this.socket, status, this.rt.options.serverName);
+    this.status = status;
+    this.failure = failure;
+    this.bytes = writeRaw(this.socket, status, this.rt.options.serverName);
+    this.finish();
   }
 }
 
-function writeRaw(socket: Duplex, status: number, serverName: string): void {
+/** Writes a plain-text error answer and ends the socket; returns the body's length. */
+function writeRaw(socket: Duplex, status: number, serverName: string): number {
   const body = statusText(status) + '\n';
   socket.end(
     `HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nserver: ${serverName}\r\nconnection: close\r\n\r\n${body}`,
   );
+  return Buffer.byteLength(body);
 }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { startServer, type TestServer } from '../helpers/upstream.js';
 import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import type { ExchangeRecord, ProxyObserver } from '../../src/proxy/observer.js';
 
 let backend: TestServer | undefined;
 let proxy: RunningSkiff | undefined;
@@ -69,5 +70,89 @@ describe('upgrade', () => {
     });
     proxy = await startSkiff(`ws: * -> "${backend.url}";`);
     await expect(upgrade(proxy.url, '/')).rejects.toThrow(/no upgrade: 426/);
+  });
+
+  describe('observer hooks', () => {
+    /** An observer that keeps what it is told, as metrics and access logs would see it. */
+    function recorder(): { observer: ProxyObserver; started: ExchangeRecord[]; finished: ExchangeRecord[]; headers: Record<string, unknown>[] } {
+      const started: ExchangeRecord[] = [];
+      const finished: ExchangeRecord[] = [];
+      const headers: Record<string, unknown>[] = [];
+      return {
+        started,
+        finished,
+        headers,
+        observer: {
+          started: (r) => started.push(r),
+          upstreamStarting: (_r, h) => headers.push({ ...h }),
+          finished: (r) => finished.push({ ...r, view: r.view, routeId: r.routeId, filterState: r.filterState }),
+        },
+      };
+    }
+
+    const until = async (check: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 2000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+
+    it('a relayed tunnel finishes once, when it closes, with 101 and the bytes sent to the client', async () => {
+      backend = await upgradingBackend();
+      const rec = recorder();
+      proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`, { observer: rec.observer });
+      const { socket } = await upgrade(proxy.url, '/ws/room');
+      expect(rec.started).toHaveLength(1);
+      expect(rec.headers).toHaveLength(1);
+      const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+      socket.write('hello');
+      expect(await reply).toBe('HELLO');
+      expect(rec.finished).toHaveLength(0); // still open
+      socket.destroy();
+      await until(() => rec.finished.length === 1);
+      const r = rec.finished[0]!;
+      expect(r.status).toBe(101);
+      expect(r.routeId).toBe('ws');
+      expect(r.failure).toBe('');
+      expect(r.bytes).toBe(5);
+      expect(r.endpoint?.origin).toBe(backend.url);
+      expect(r.upstreamStartNs).toBeGreaterThan(0n);
+      expect(r.upstreamEndNs).toBeGreaterThanOrEqual(r.upstreamStartNs);
+      expect(r.endNs).toBeGreaterThanOrEqual(r.upstreamEndNs);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(rec.finished).toHaveLength(1);
+    });
+
+    it('an upgrade no route matches is told as no_route', async () => {
+      backend = await upgradingBackend();
+      const rec = recorder();
+      proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`, { observer: rec.observer });
+      await expect(upgrade(proxy.url, '/nothing')).rejects.toThrow(/no upgrade: 404/);
+      expect(rec.finished.map((r) => [r.status, r.failure, r.routeId])).toEqual([[404, 'no_route', '']]);
+    });
+
+    it('a backend that cannot be reached is told with the status and reason sent', async () => {
+      const gone = await startServer((_req, res) => res.end());
+      const url = gone.url;
+      await gone.close();
+      const rec = recorder();
+      proxy = await startSkiff(`ws: * -> "${url}";`, { observer: rec.observer });
+      await expect(upgrade(proxy.url, '/')).rejects.toThrow(/no upgrade: 502/);
+      await until(() => rec.finished.length === 1);
+      expect(rec.finished.map((r) => [r.status, r.failure, r.routeId])).toEqual([[502, 'dial', 'ws']]);
+    });
+
+    it('a declined upgrade is told with the backend status and body bytes', async () => {
+      backend = await startServer((_req, res) => {
+        res.writeHead(426, { 'content-type': 'text/plain' });
+        res.end('upgrade refused');
+      });
+      const rec = recorder();
+      proxy = await startSkiff(`ws: * -> "${backend.url}";`, { observer: rec.observer });
+      await expect(upgrade(proxy.url, '/')).rejects.toThrow(/no upgrade: 426/);
+      await until(() => rec.finished.length === 1);
+      expect(rec.finished.map((r) => [r.status, r.failure, r.bytes])).toEqual([[426, '', 'upgrade refused'.length]]);
+    });
   });
 });
