@@ -15,17 +15,18 @@ import type { PathPattern } from './path-pattern.js';
 export class PathPredicate implements Predicate {
   readonly pattern: PathPattern;
   readonly subtree: boolean;
-  private readonly keys: readonly string[];
+  /** Made on the first match(): a table never calls it, and a big build has one per route. */
+  private keys: readonly string[] | null = null;
 
   constructor(pattern: PathPattern, subtree: boolean) {
     this.pattern = pattern;
     this.subtree = subtree;
-    this.keys = treeKeys(pattern, subtree);
   }
 
   match(req: RequestView): boolean {
-    for (let i = 0; i < this.keys.length; i++) {
-      if (matchesTreeKey(this.keys[i]!, req.path)) return true;
+    const keys = (this.keys ??= treeKeys(this.pattern, this.subtree));
+    for (let i = 0; i < keys.length; i++) {
+      if (matchesTreeKey(keys[i]!, req.path)) return true;
     }
     return false;
   }

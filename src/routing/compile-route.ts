@@ -17,6 +17,7 @@ import { Candidate } from './candidate.js';
 import type { Placement } from './host-index.js';
 import { analyzeHostRegexp } from './host-pattern.js';
 import { evaluationRank, isPlacementOnly, routeWeight } from './weight.js';
+import { sharedPredicate, singleCheck } from './shared-predicates.js';
 
 export interface BuildDeps {
   readonly predicates: Registry<PredicateSpec>;
@@ -36,7 +37,7 @@ function createPredicate(call: Call, registry: Registry<PredicateSpec>): Predica
   if (spec === undefined) throw new SkiffError(ErrorCode.UnknownPredicate, `unknown predicate ${call.name}`);
   let predicate: Predicate;
   try {
-    predicate = spec.create(call.args);
+    predicate = sharedPredicate(spec, call.args);
   } catch (e) {
     throw asSkiffError(e, ErrorCode.InvalidArgs, call.name);
   }
@@ -71,6 +72,9 @@ function createFilters(calls: readonly Call[], registry: Registry<FilterSpec>): 
   return filters;
 }
 
+/** Shared by every route without filters. */
+const NO_FILTERS: readonly Filter[] = Object.freeze([]);
+
 interface HostChoice {
   readonly predicate: Predicate;
   readonly hosts: readonly string[] | null;
@@ -79,18 +83,43 @@ interface HostChoice {
   readonly complete: boolean;
 }
 
+/**
+ * What the index can do with one Host predicate, null for nothing. Kept per predicate instance:
+ * shared instances (shared-predicates.ts) are analysed once, not once per route.
+ */
+const hostChoices = new WeakMap<Predicate, HostChoice | null>();
+
+function hostChoiceOf(p: Predicate): HostChoice | null {
+  let choice = hostChoices.get(p);
+  if (choice !== undefined) return choice;
+  choice = null;
+  if (p instanceof HostAnyPredicate) {
+    choice = { predicate: p, hosts: [...new Set(p.hosts.map(hostnameOf))], wildcardSuffix: null, complete: false };
+  } else if (p instanceof HostRegexpPredicate) {
+    const shape = analyzeHostRegexp(p.source);
+    if (shape !== null) {
+      const exact = shape.kind === 'exact';
+      choice = {
+        predicate: p,
+        hosts: exact ? shape.hosts : null,
+        wildcardSuffix: exact ? null : shape.suffix,
+        complete: shape.complete,
+      };
+    }
+  }
+  hostChoices.set(p, choice);
+  return choice;
+}
+
 /** The host condition to index by: an exact one if any (more selective), else a wildcard. */
 function chooseHost(predicates: readonly Predicate[]): HostChoice | null {
   let wildcard: HostChoice | null = null;
   for (const p of predicates) {
-    if (p instanceof HostAnyPredicate) {
-      return { predicate: p, hosts: [...new Set(p.hosts.map(hostnameOf))], wildcardSuffix: null, complete: false };
-    }
-    if (!(p instanceof HostRegexpPredicate)) continue;
-    const shape = analyzeHostRegexp(p.source);
-    if (shape === null) continue;
-    if (shape.kind === 'exact') return { predicate: p, hosts: shape.hosts, wildcardSuffix: null, complete: shape.complete };
-    wildcard ??= { predicate: p, hosts: null, wildcardSuffix: shape.suffix, complete: shape.complete };
+    if (!(p instanceof HostAnyPredicate || p instanceof HostRegexpPredicate)) continue;
+    const choice = hostChoiceOf(p);
+    if (choice === null) continue;
+    if (choice.hosts !== null) return choice;
+    wildcard ??= choice;
   }
   return wildcard;
 }
@@ -116,8 +145,9 @@ export function compileRoute(def: RouteDefinition, order: number, deps: BuildDep
   }
   const filters = createFilters(def.filters, deps.filters);
 
-  const route: Route = Object.freeze({ id: def.id, definition: def, filters: Object.freeze(filters), backend });
-  const candidate = new Candidate(route, order, routeWeight(predicates), evaluated, captured === null ? null : [captured]);
+  const frozenFilters = filters.length === 0 ? NO_FILTERS : Object.freeze(filters);
+  const route: Route = Object.freeze({ id: def.id, definition: def, filters: frozenFilters, backend });
+  const candidate = new Candidate(route, order, routeWeight(predicates), evaluated, captured === null ? null : singleCheck(captured));
   return {
     candidate,
     path: paths[0] ?? null,

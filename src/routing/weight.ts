@@ -13,16 +13,17 @@ import { PathPredicate, PathRegexpPredicate } from '../predicates/path.js';
 
 export function routeWeight(predicates: readonly Predicate[]): number {
   let weight = 0;
-  const headerKeys = new Set<string>();
-  const headerRegexpKeys = new Set<string>();
+  // the sets only for routes with header conditions: most have none, and a build has many routes
+  let headerKeys: Set<string> | null = null;
+  let headerRegexpKeys: Set<string> | null = null;
   for (const p of predicates) {
     if (p instanceof WeightPredicate) weight += p.weight;
     else if (p instanceof PathPredicate) continue;
-    else if (p instanceof HeaderPredicate) headerKeys.add(p.key);
-    else if (p instanceof HeaderRegexpPredicate) headerRegexpKeys.add(p.key);
+    else if (p instanceof HeaderPredicate) (headerKeys ??= new Set()).add(p.key);
+    else if (p instanceof HeaderRegexpPredicate) (headerRegexpKeys ??= new Set()).add(p.key);
     else weight++;
   }
-  return weight + headerKeys.size + headerRegexpKeys.size;
+  return weight + (headerKeys?.size ?? 0) + (headerRegexpKeys?.size ?? 0);
 }
 
 /** Lower runs first. Predicates from plugins run last, in the order written. */
