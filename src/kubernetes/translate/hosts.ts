@@ -6,6 +6,7 @@
  */
 import type { Call } from '../../eskip/definition.js';
 import { exactHostRegexp, wildcardHostRegexp } from '../../routing/host-pattern.js';
+import { flat } from './flat.js';
 
 const LABEL_RX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -45,5 +46,6 @@ export function hostRegexp(host: string): string {
 }
 
 export function hostPredicate(host: string): Call {
-  return { name: 'Host', args: [{ regexp: hostRegexp(host) }] };
+  // kept by every route of the host, and built by concatenation
+  return { name: 'Host', args: [{ regexp: flat(hostRegexp(host)) }] };
 }

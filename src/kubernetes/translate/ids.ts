@@ -6,7 +6,7 @@
 const NON_WORD = /\W/g;
 const WORD_ONLY = /^\w*$/;
 
-function escapeIdPart(s: string): string {
+export function escapeIdPart(s: string): string {
   return WORD_ONLY.test(s) ? s : s.replace(NON_WORD, '_');
 }
 
@@ -16,7 +16,17 @@ function escapeIdPart(s: string): string {
  * the memory of the concatenation tree a template literal leaves behind.
  */
 export function routeId(namespace: string, name: string, host: string, path: string, service: string): string {
-  return ['kube_', escapeIdPart(namespace), '__', escapeIdPart(name), '__', escapeIdPart(host), '__', escapeIdPart(path), '__', escapeIdPart(service)].join('');
+  return routeIdIn(ruleIdPrefix(namespace, name, host), path, service);
+}
+
+/** `kube_<ns>__<name>__<host>__`, escaped: what the ids of one rule's routes start with. */
+export function ruleIdPrefix(namespace: string, name: string, host: string): string {
+  return ['kube_', escapeIdPart(namespace), '__', escapeIdPart(name), '__', escapeIdPart(host), '__'].join('');
+}
+
+/** routeId() for a prefix from ruleIdPrefix(): the rule's parts are escaped once, not once per path. */
+export function routeIdIn(prefix: string, path: string, service: string): string {
+  return [prefix, escapeIdPart(path), '__', escapeIdPart(service)].join('');
 }
 
 /** The host-less default backend of an Ingress: `kube_<ns>__<name>______`. */

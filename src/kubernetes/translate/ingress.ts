@@ -12,7 +12,7 @@ import { readAnnotations } from './annotations.js';
 import type { AnnotationProblem, IngressAnnotations, Scope } from './annotations.js';
 import { scopeCustomRoutes } from './custom-routes.js';
 import { checkHost, hostPredicate } from './hosts.js';
-import { defaultBackendId, hostDefaultBackendId, routeId } from './ids.js';
+import { defaultBackendId, hostDefaultBackendId, routeIdIn, ruleIdPrefix } from './ids.js';
 import { pathPredicate } from './paths.js';
 import { trafficShares } from './traffic.js';
 import { resolveFromState } from './services.js';
@@ -94,7 +94,7 @@ class IngressTranslator {
   ) {
     this.namespace = ingress.metadata.namespace ?? 'default';
     this.name = ingress.metadata.name;
-    this.object = `${this.namespace}/${this.name}`;
+    this.object = [this.namespace, this.name].join('/');
     this.ann = readAnnotations(ingress.metadata.annotations);
     this.problems = new Map();
     for (const p of this.ann.problems) if (!this.problems.has(p.scope)) this.problems.set(p.scope, p);
@@ -138,13 +138,14 @@ class IngressTranslator {
       this.hosts.add(host);
     }
     const hostPredicates = host === undefined ? [] : [hostPredicate(host)];
+    const idPrefix = ruleIdPrefix(this.namespace, this.name, host ?? '');
     const groups = new Map<string, PathGroup>();
     for (const p of paths) {
       const rawPath = p.path ?? '';
       const backend = p.backend.service;
       const implementationSpecific = p.pathType === undefined || p.pathType === '' || p.pathType === 'ImplementationSpecific';
       // Only needed to report a path that is set aside.
-      const id = (): string => routeId(this.namespace, this.name, host ?? '', rawPath, backend?.name ?? p.backend.resource?.name ?? '');
+      const id = (): string => routeIdIn(idPrefix, rawPath, backend?.name ?? p.backend.resource?.name ?? '');
       if (backend === undefined) {
         this.skip(id(), ErrorCode.InvalidBackend, unsupportedBackend(p.backend));
         continue;
@@ -168,14 +169,14 @@ class IngressTranslator {
       group.entries.push({ rawPath, service: backend.name, port: backend });
     }
     for (const [key, group] of groups) {
-      this.translateGroup(host, hostPredicates, group, key);
+      this.translateGroup(host, hostPredicates, idPrefix, group, key);
       this.addCustomRoutes(host, hostPredicates, group);
     }
   }
 
-  private translateGroup(host: string | undefined, hostPredicates: readonly Call[], group: PathGroup, groupKey: string): void {
+  private translateGroup(host: string | undefined, hostPredicates: readonly Call[], idPrefix: string, group: PathGroup, groupKey: string): void {
     const predicates = joinCalls(hostPredicates, group.predicate === undefined ? NO_CALLS : [group.predicate], this.ann.predicates);
-    const ids = group.entries.map((e) => routeId(this.namespace, this.name, host ?? '', e.rawPath, e.service));
+    const ids = group.entries.map((e) => routeIdIn(idPrefix, e.rawPath, e.service));
     const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
     if (routesProblem !== undefined) {
       for (const id of ids) this.skipFor(id, routesProblem);

@@ -17,8 +17,8 @@ import type { EndpointSlice, IngressServiceBackend, Service, ServicePort } from 
  * is stale, and resolutions are not repeated.
  */
 export class ServiceState {
-  /** Resolutions by port and backend settings: many paths share one Service. */
-  readonly resolved = new Map<string, Resolution>();
+  /** Resolutions by port and backend settings: many paths share one Service, nearly always with one of each. */
+  readonly resolved: ResolvedPort[] = [];
   /** Set once the Service or its slices changed: a newer state stands for it now. */
   stale = false;
 
@@ -173,8 +173,9 @@ function ownerKey(slice: EndpointSlice): string | undefined {
   return owner === undefined ? undefined : key(slice.metadata.namespace, owner);
 }
 
+/** Joined, not concatenated: a flat string hashes without being copied first, and stays small as a Map key. */
 function key(namespace: string | undefined, name: string): string {
-  return `${namespace ?? 'default'}/${name}`;
+  return [namespace ?? 'default', name].join('/');
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -220,14 +221,28 @@ export function resolveServiceBackend(
   return resolveFromState(index.state(namespace, ref.name), ref, settings);
 }
 
+/** One resolution of a ServiceState: the port asked for, the settings, the result. */
+interface ResolvedPort {
+  readonly portName: string | undefined;
+  readonly portNumber: number | undefined;
+  readonly scheme: string;
+  readonly algorithm: string;
+  readonly externalNames: boolean;
+  readonly resolution: Resolution;
+}
+
 /** The backend of one Service port with these settings, resolved once per ServiceState. */
 export function resolveFromState(state: ServiceState, ref: IngressServiceBackend, settings: BackendSettings): Resolution {
-  const key = `${ref.port?.name ?? ''}:${ref.port?.number ?? ''}:${settings.scheme}:${settings.algorithm}:${settings.externalNames}`;
-  let resolution = state.resolved.get(key);
-  if (resolution === undefined) {
-    resolution = resolve(state, ref, settings);
-    state.resolved.set(key, resolution);
+  const portName = ref.port?.name;
+  const portNumber = ref.port?.number;
+  // A short list compared field by field: no key string to build and hash for every path.
+  for (const r of state.resolved) {
+    if (r.portName === portName && r.portNumber === portNumber && r.scheme === settings.scheme && r.algorithm === settings.algorithm && r.externalNames === settings.externalNames) {
+      return r.resolution;
+    }
   }
+  const resolution = resolve(state, ref, settings);
+  state.resolved.push({ portName, portNumber, scheme: settings.scheme, algorithm: settings.algorithm, externalNames: settings.externalNames, resolution });
   return resolution;
 }
 

@@ -144,7 +144,7 @@ export function merge(ingresses: readonly TranslatedIngress[], options: Translat
 }
 
 export function refKey(ingress: Ingress): string {
-  return `${ingress.metadata.namespace ?? 'default'}/${ingress.metadata.name}`;
+  return [ingress.metadata.namespace ?? 'default', ingress.metadata.name].join('/');
 }
 
 /** Oldest first; an Ingress without creation time counts as the newest. Then namespace, then name. */

@@ -68,18 +68,23 @@ export class ClusterTranslator {
   }
 
   translate(snapshot: ClusterSnapshot): TranslationResult {
-    let prev = this.last;
+    const prev = this.last;
+    let servedChanged = false;
     if (snapshot.ingressClasses !== this.classes) {
+      // A provider may bring an equal list as a new array (manifests read again).
+      if (this.classes === undefined || !sameData(snapshot.ingressClasses, this.classes)) {
+        this.isServed = classMatcher(this.options, snapshot.ingressClasses);
+        servedChanged = true;
+      }
       this.classes = snapshot.ingressClasses;
-      this.isServed = classMatcher(this.options, snapshot.ingressClasses);
-      // Which Ingresses are served may have changed: no shortcut from the previous snapshot.
-      prev = undefined;
     }
     this.services.update(snapshot.services, snapshot.endpointSlices);
     this.translatedNow = 0;
 
     const all = snapshot.ingresses;
-    const aligned = prev !== undefined && prev.ingresses.length === all.length ? prev : undefined;
+    // Translations do not depend on the classes, only which Ingresses are served does: after a
+    // class change every Ingress is asked again, but keeps its translation.
+    const aligned = prev !== undefined && !servedChanged && prev.ingresses.length === all.length ? prev : undefined;
     const memos: (Memo | null)[] = new Array<Memo | null>(all.length);
     const served: Memo[] = [];
     const changed: [IngressTranslation, IngressTranslation][] = [];

@@ -119,6 +119,19 @@ describe('ClusterTranslator', () => {
     expectSame(t, first);
   });
 
+  it('keeps every translation when the IngressClasses come as a new list, equal or not', () => {
+    const t = new ClusterTranslator(options);
+    const first = small();
+    const before = t.translate(first);
+    // manifests read again: an equal list, another array
+    expect(t.translate({ ...first, ingressClasses: [] }).routes).toEqual(before.routes);
+    expect(t.stats).toEqual({ translated: 0, reused: 5, merged: false });
+    // a class change asks every Ingress again whether it is served, but translates none
+    const other: IngressClass = { metadata: { name: 'other' }, spec: { controller: 'example.org/other' } };
+    expectSame(t, { ...first, ingressClasses: [other] });
+    expect(t.stats.translated).toBe(0);
+  });
+
   it('settles an overlap the same way after the winner loses its endpoints', () => {
     const t = new ClusterTranslator(options);
     const base = small();
