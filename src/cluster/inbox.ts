@@ -5,17 +5,23 @@
  */
 import type { RouteSourceHandle, SourceUpdate } from '../sources/source.js';
 import { isPrimaryMessage, type WorkerMessage } from './messages.js';
+import { applyRoutesMessage, type RouteSet } from './route-delta.js';
 
 export class RouteInbox {
-  private readonly latest = new Map<string, SourceUpdate>();
+  private readonly latest = new Map<string, RouteSet>();
   private readonly subscribers = new Map<string, (u: SourceUpdate) => void>();
   private drainHandler: ((delayMs: number) => void) | null = null;
   private readonly onMessage = (m: unknown): void => {
     if (!isPrimaryMessage(m)) return;
-    if (m.skiff === 'routes') {
-      const update = { routes: m.routes, invalid: m.invalid };
-      this.latest.set(m.listener, update);
-      this.subscribers.get(m.listener)?.(update);
+    if (m.skiff === 'routes' || m.skiff === 'routes-changed') {
+      const set = applyRoutesMessage(this.latest.get(m.listener), m);
+      if (set === undefined) {
+        // a change to a list this worker does not hold: ask for the whole list
+        send({ skiff: 'resend', listener: m.listener });
+        return;
+      }
+      this.latest.set(m.listener, set);
+      this.subscribers.get(m.listener)?.({ routes: set.routes, invalid: set.invalid });
     } else if (m.skiff === 'drain') {
       this.drainHandler?.(m.delayMs);
     }
@@ -45,7 +51,7 @@ export class RouteInbox {
           };
           this.subscribers.set(listener, deliver);
           const known = this.latest.get(listener);
-          if (known !== undefined) deliver(known);
+          if (known !== undefined) deliver({ routes: known.routes, invalid: known.invalid });
         }),
       stop: async () => {
         this.subscribers.delete(listener);

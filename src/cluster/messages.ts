@@ -6,14 +6,34 @@
 import type { RouteDefinition } from '../eskip/definition.js';
 import type { InvalidRoute } from '../routing/route.js';
 
+/** A listener's whole list of definitions (see route-delta.ts for versions). */
+export interface RoutesMessage {
+  readonly skiff: 'routes';
+  readonly listener: string;
+  readonly version: number;
+  readonly routes: readonly RouteDefinition[];
+  readonly invalid: readonly InvalidRoute[];
+}
+
 export type PrimaryMessage =
-  | { readonly skiff: 'routes'; readonly listener: string; readonly routes: readonly RouteDefinition[]; readonly invalid: readonly InvalidRoute[] }
+  | RoutesMessage
+  | {
+      /** The definitions at some positions replaced; the list of version `base` is otherwise unchanged. */
+      readonly skiff: 'routes-changed';
+      readonly listener: string;
+      readonly base: number;
+      readonly version: number;
+      readonly changes: readonly (readonly [number, RouteDefinition])[];
+      readonly invalid: readonly InvalidRoute[];
+    }
   | { readonly skiff: 'drain'; readonly delayMs: number }
   | { readonly skiff: 'metrics-request'; readonly id: number };
 
 export type WorkerMessage =
   | { readonly skiff: 'listening'; readonly listener: string; readonly host: string; readonly port: number }
   | { readonly skiff: 'ready' }
+  /** A change could not be applied: send the whole list of this listener. */
+  | { readonly skiff: 'resend'; readonly listener: string }
   | { readonly skiff: 'metrics-reply'; readonly id: number; readonly metrics: unknown };
 
 function tagged(m: unknown): boolean {

@@ -9,7 +9,8 @@ import type { InvalidRoute } from '../routing/route.js';
 import type { Skiff, SkiffConfig } from '../skiff.js';
 import type { Logger } from '../log.js';
 import { createSkiff } from '../skiff.js';
-import { isWorkerMessage, type PrimaryMessage } from './messages.js';
+import { isWorkerMessage, type PrimaryMessage, type RoutesMessage } from './messages.js';
+import { routesMessage, type RouteSet } from './route-delta.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
@@ -18,7 +19,9 @@ export interface PrimaryOptions {
 }
 
 export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log: Logger): Skiff {
-  const latest = new Map<string, PrimaryMessage>();
+  /** Each listener's whole list, for workers that start later or ask again. */
+  const latest = new Map<string, RoutesMessage>();
+  const sent = new Map<string, RouteSet>();
   const listening = new Map<Worker, Set<string>>();
   const listenerNames = config.listeners.map((l) => l.name);
   let stopping = false;
@@ -35,7 +38,10 @@ export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log:
     w.on('message', (m: unknown) => {
       if (!isWorkerMessage(m)) return;
       if (m.skiff === 'ready') for (const msg of latest.values()) sendTo(w, msg);
-      else if (m.skiff === 'listening') {
+      else if (m.skiff === 'resend') {
+        const msg = latest.get(m.listener);
+        if (msg !== undefined) sendTo(w, msg);
+      } else if (m.skiff === 'listening') {
         listening.get(w)?.add(m.listener);
         log.info('worker listening', { worker: w.process.pid, listener: m.listener, address: `${m.host}:${m.port}` });
       }
@@ -77,9 +83,11 @@ export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log:
     ...config,
     serveTraffic: false,
     onDefinitions: (listener: string, routes: readonly RouteDefinition[], invalid: readonly InvalidRoute[]) => {
-      const m: PrimaryMessage = { skiff: 'routes', listener, routes, invalid };
-      latest.set(listener, m);
-      for (const w of everyWorker()) sendTo(w, m);
+      // after an endpoint change, only the few definitions that changed (see route-delta.ts)
+      const { message, whole, sent: now } = routesMessage(listener, sent.get(listener), routes, invalid);
+      sent.set(listener, now);
+      latest.set(listener, whole);
+      for (const w of everyWorker()) sendTo(w, message);
     },
     // Ready once some worker serves every listener.
     readyCheck: () => [...listening.values()].some((set) => listenerNames.every((n) => set.has(n))),
