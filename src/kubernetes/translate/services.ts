@@ -8,6 +8,7 @@
 import type { BackendDefinition, Call } from '../../eskip/definition.js';
 import { SERVICE_NAME_LABEL } from '../objects.js';
 import type { EndpointSlice, IngressServiceBackend, Service, ServicePort } from '../objects.js';
+import { sameData } from './same-data.js';
 
 /**
  * One Service as translation sees it: the Service object (undefined when it does not exist) and
@@ -124,7 +125,8 @@ export class ServiceIndex {
       // of two objects of one name the later one counts: a change to the one it hides changes nothing
       if (this.services.get(k) !== old) continue;
       this.services.set(k, svc);
-      changed.add(k);
+      // an equal object (manifests read again) leaves the state as it is
+      if (!sameData(old.spec, svc.spec)) changed.add(k);
     }
     return true;
   }
@@ -150,7 +152,7 @@ export class ServiceIndex {
       const copy = list.slice();
       copy[at] = b;
       this.slices.set(k, copy);
-      changed.add(k);
+      if (!sameData(a.ports, b.ports) || !sameData(a.endpoints, b.endpoints)) changed.add(k);
     }
     return true;
   }

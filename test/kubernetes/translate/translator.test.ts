@@ -93,6 +93,15 @@ describe('ClusterTranslator', () => {
     after.routes.forEach((r, i) => expect(r).toBe(before.routes[i]));
   });
 
+  it('translates nothing again after a relist that brings equal objects', () => {
+    const t = new ClusterTranslator(options);
+    const first = small();
+    const before = t.translate(first);
+    const after = t.translate(structuredClone(first));
+    expect(t.stats).toEqual({ translated: 0, reused: 5, merged: false });
+    after.routes.forEach((r, i) => expect(r).toBe(before.routes[i]));
+  });
+
   it('keeps the route objects of an Ingress translated again to the same routes', () => {
     const t = new ClusterTranslator(options);
     const first = small();
