@@ -47,9 +47,12 @@ export class EndpointCache {
     if (e !== undefined) return e;
     e = this.previous.get(address);
     if (e === undefined) {
-      const parsed = parseEndpoint(address);
-      // Flat copies: the URL's strings are a concatenation and a slice of its href, which they would keep alive.
-      e = { origin: flat(parsed.origin), authority: flat(parsed.authority) };
+      e = canonicalEndpoint(address);
+      if (e === undefined) {
+        const parsed = parseEndpoint(address);
+        // Flat copies: the URL's strings are a concatenation and a slice of its href, which they would keep alive.
+        e = { origin: flat(parsed.origin), authority: flat(parsed.authority) };
+      }
     }
     this.current.set(address, e);
     return e;
@@ -61,6 +64,23 @@ export class EndpointCache {
     this.previous = this.current;
     this.current = new Map();
   }
+}
+
+/** `http://10.2.0.4:8080`: what Ingress translation makes of every pod address (IPv4). */
+const CANONICAL = /^(https?):\/\/((?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})):([1-9]\d{0,4})$/;
+
+/**
+ * The endpoint of an address already in the form a URL would give back (an IPv4 address without
+ * leading zeros, an explicit port that is not the scheme's default), without parsing a URL: the
+ * origin is the address itself. Undefined for anything else, which goes through parseEndpoint.
+ */
+export function canonicalEndpoint(address: string): Endpoint | undefined {
+  const m = CANONICAL.exec(address);
+  if (m === null) return undefined;
+  const port = Number(m[3]);
+  if (port > 65535 || port === (m[1] === 'http' ? 80 : 443)) return undefined;
+  for (const octet of m[2]!.split('.')) if (Number(octet) > 255) return undefined;
+  return { origin: address, authority: address.slice(m[1]!.length + 3) };
 }
 
 /**

@@ -9,7 +9,12 @@ import { ErrorCode } from '../../errors.js';
 import type { ErrorCode as Code } from '../../errors.js';
 import { PATH_MODES } from './types.js';
 import type { PathMode } from './types.js';
-import { ipFilterCallsFromNginxAnnotations, NginxWhitelistSourceRange } from '../../../filters/ip/nginx-annotations.js';
+import {
+  ipFilterCallsFromNginxAnnotations,
+  NginxAllowlistSourceRange,
+  NginxDenylistSourceRange,
+  NginxWhitelistSourceRange,
+} from '../../../filters/ip/nginx-annotations.js';
 
 export const ANNOTATION_FILTER = 'zalando.org/skipper-filter';
 export const ANNOTATION_PREDICATE = 'zalando.org/skipper-predicate';
@@ -59,8 +64,44 @@ export interface IngressAnnotations {
   readonly problems: readonly AnnotationProblem[];
 }
 
+/** Every annotation read here; an Ingress with none of them gets {@link NO_ANNOTATIONS}. */
+const READ: ReadonlySet<string> = new Set([
+  ANNOTATION_FILTER,
+  ANNOTATION_PREDICATE,
+  ANNOTATION_ROUTES,
+  ANNOTATION_BACKEND_WEIGHTS,
+  ANNOTATION_LOAD_BALANCER,
+  ANNOTATION_BACKEND_PROTOCOL,
+  ANNOTATION_PATH_MODE,
+  NginxWhitelistSourceRange,
+  NginxAllowlistSourceRange,
+  NginxDenylistSourceRange,
+]);
+
+/** What an Ingress without any of the annotations read here gets: shared, never changed. */
+const NO_ANNOTATIONS: IngressAnnotations = Object.freeze({
+  ipFilters: Object.freeze([]),
+  filters: Object.freeze([]),
+  predicates: Object.freeze([]),
+  customRoutes: Object.freeze([]),
+  weights: undefined,
+  algorithm: undefined,
+  scheme: 'http',
+  pathMode: undefined,
+  problems: Object.freeze([]),
+});
+
 export function readAnnotations(annotations: Readonly<Record<string, string>> | undefined): IngressAnnotations {
   const a = annotations ?? {};
+  // Most Ingresses carry only annotations of other tools (kubectl's last-applied-configuration).
+  let relevant = false;
+  for (const k in a) {
+    if (READ.has(k)) {
+      relevant = true;
+      break;
+    }
+  }
+  if (!relevant) return NO_ANNOTATIONS;
   const problems: AnnotationProblem[] = [];
   const problem = (annotation: string, scope: Scope, code: Code, reason: string): void => {
     problems.push({ annotation, scope, code, reason: `annotation ${annotation}: ${reason}` });
@@ -120,14 +161,33 @@ function annotationOf(err: unknown): string {
   return m?.[1] ?? NginxWhitelistSourceRange;
 }
 
-function parsed<T>(text: string | undefined, parse: (text: string) => T[], fail: (message: string) => void): T[] {
+/**
+ * Parsed annotation texts by parser and text. Many Ingresses carry the same filters or routes, and
+ * a parse result is plain data nothing changes, so they share one. Cleared when full, so texts
+ * that come and go cannot grow it without limit.
+ */
+const parsedTexts = new Map<(text: string) => unknown[], Map<string, { readonly value: readonly unknown[] } | { readonly error: string }>>();
+const MAX_PARSED = 10_000;
+
+function parsed<T>(text: string | undefined, parse: (text: string) => T[], fail: (message: string) => void): readonly T[] {
   if (text === undefined || text.trim() === '') return [];
-  try {
-    return parse(text);
-  } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
+  let cache = parsedTexts.get(parse);
+  if (cache === undefined) parsedTexts.set(parse, (cache = new Map()));
+  let entry = cache.get(text);
+  if (entry === undefined) {
+    try {
+      entry = { value: Object.freeze(parse(text)) };
+    } catch (err) {
+      entry = { error: err instanceof Error ? err.message : String(err) };
+    }
+    if (cache.size >= MAX_PARSED) cache.clear();
+    cache.set(text, entry);
+  }
+  if ('error' in entry) {
+    fail(entry.error);
     return [];
   }
+  return entry.value as readonly T[];
 }
 
 /** `{"svc-a": 80, "svc-b": 20}`: non-negative finite numbers only. */

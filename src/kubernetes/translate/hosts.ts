@@ -9,6 +9,8 @@ import { exactHostRegexp, wildcardHostRegexp } from '../../routing/host-pattern.
 import { flat } from './flat.js';
 
 const LABEL_RX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Labels as LABEL_RX, dot-separated; a `*` first label only with at least one label after it. */
+const VALID_HOST_RX = /^(?:\*(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)+|[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)$/;
 
 export type HostCheck = { readonly ok: true; readonly host: string } | { readonly ok: false; readonly reason: string };
 
@@ -20,6 +22,8 @@ export type HostCheck = { readonly ok: true; readonly host: string } | { readonl
 export function checkHost(raw: string): HostCheck {
   let host = raw.trim().toLowerCase();
   if (host.endsWith('.')) host = host.slice(0, -1);
+  // the whole name at once; the label by label walk below only finds the reason for a refusal
+  if (VALID_HOST_RX.test(host)) return { ok: true, host };
   if (host === '') return { ok: false, reason: 'empty host' };
   const labels = host.split('.');
   for (let i = 0; i < labels.length; i++) {

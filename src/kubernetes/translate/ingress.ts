@@ -76,17 +76,18 @@ class IngressTranslator {
   private readonly name: string;
   private readonly object: string;
   private readonly ann: IngressAnnotations;
-  private readonly problems: Map<Scope, AnnotationProblem>;
+  private readonly problems: ReadonlyMap<Scope, AnnotationProblem>;
   /** Problems that set a route aside; the others are reported once for the whole Ingress. */
-  private readonly reported = new Set<AnnotationProblem>();
+  private readonly reported: AnnotationProblem[] = [];
   private readonly pathMode: PathMode;
   /** The annotation predicates as an overlap-key part. */
   private readonly predicatesKey: string;
   private readonly candidates: Candidate[] = [];
   private readonly customRoutes: RouteDefinition[] = [];
-  private readonly hosts = new Set<string>();
+  /** Few per Ingress: arrays, without the cost of a Set each. */
+  private readonly hosts: string[] = [];
   private readonly skipped: SkippedObject[] = [];
-  private readonly services = new Set<ServiceState>();
+  private readonly services: ServiceState[] = [];
 
   constructor(
     private readonly ingress: Ingress,
@@ -96,8 +97,13 @@ class IngressTranslator {
     this.name = ingress.metadata.name;
     this.object = [this.namespace, this.name].join('/');
     this.ann = readAnnotations(ingress.metadata.annotations);
-    this.problems = new Map();
-    for (const p of this.ann.problems) if (!this.problems.has(p.scope)) this.problems.set(p.scope, p);
+    if (this.ann.problems.length === 0) {
+      this.problems = NO_PROBLEMS;
+    } else {
+      const problems = new Map<Scope, AnnotationProblem>();
+      for (const p of this.ann.problems) if (!problems.has(p.scope)) problems.set(p.scope, p);
+      this.problems = problems;
+    }
     this.pathMode = this.ann.pathMode ?? ctx.pathMode;
     this.predicatesKey = this.ann.predicates.length === 0 ? '' : JSON.stringify(this.ann.predicates);
   }
@@ -106,14 +112,14 @@ class IngressTranslator {
     const rules = this.ingress.spec?.rules ?? [];
     for (const rule of rules) this.translateRule(rule.host, rule.http?.paths ?? []);
     this.translateDefaultBackend();
-    for (const p of this.ann.problems) if (!this.reported.has(p)) this.skip(undefined, p.code, p.reason);
+    for (const p of this.ann.problems) if (!this.reported.includes(p)) this.skip(undefined, p.code, p.reason);
     // Kept while the Ingress is unchanged: arrays sized exactly (a pushed-to array keeps spare room).
     return {
       candidates: exact(this.candidates),
       customRoutes: exact(this.customRoutes),
-      hosts: Array.from(this.hosts),
+      hosts: exact(this.hosts),
       skipped: exact(this.skipped),
-      services: Array.from(this.services),
+      services: exact(this.services),
     };
   }
 
@@ -122,7 +128,7 @@ class IngressTranslator {
   }
 
   private skipFor(id: string, problem: AnnotationProblem): void {
-    this.reported.add(problem);
+    if (!this.reported.includes(problem)) this.reported.push(problem);
     this.skip(id, problem.code, problem.reason);
   }
 
@@ -135,7 +141,7 @@ class IngressTranslator {
         return;
       }
       host = checked.host;
-      this.hosts.add(host);
+      if (!this.hosts.includes(host)) this.hosts.push(host);
     }
     const hostPredicates = host === undefined ? [] : [hostPredicate(host)];
     const idPrefix = ruleIdPrefix(this.namespace, this.name, host ?? '');
@@ -210,7 +216,7 @@ class IngressTranslator {
   /** The filters and backend of a route to a Service; undefined (and a skipped entry) when it cannot be built. */
   private backendRoute(id: string, ref: NonNullable<IngressBackend['service']>): Omit<RouteDefinition, 'id' | 'predicates'> | undefined {
     const state = this.ctx.services.state(this.namespace, ref.name);
-    this.services.add(state);
+    if (!this.services.includes(state)) this.services.push(state);
     const resolution = resolveFromState(state, ref, {
       scheme: this.ann.scheme,
       algorithm: this.ann.algorithm ?? this.ctx.defaultLoadBalancer,
@@ -256,7 +262,7 @@ class IngressTranslator {
       this.skip(id, ErrorCode.InvalidBackend, unsupportedBackend(db));
       return;
     }
-    const hostIds = [...this.hosts].map((h) => hostDefaultBackendId(this.namespace, this.name, h, db.service!.name));
+    const hostIds = this.hosts.map((h) => hostDefaultBackendId(this.namespace, this.name, h, db.service!.name));
     const problem = this.problems.get('routes');
     if (problem !== undefined) {
       for (const i of [id, ...hostIds]) this.skipFor(i, problem);
@@ -287,6 +293,8 @@ class IngressTranslator {
 }
 
 const NO_CALLS: readonly Call[] = Object.freeze([]);
+
+const NO_PROBLEMS: ReadonlyMap<Scope, AnnotationProblem> = new Map();
 
 /**
  * Call lists one after the other, sized exactly. Definitions are never changed once made, so

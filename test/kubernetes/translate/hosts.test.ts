@@ -9,8 +9,26 @@ describe('checkHost', () => {
     expect(checkHost('*.Example.org')).toEqual({ ok: true, host: '*.example.org' });
   });
 
-  it.each(['*', '*.', 'a.*.org', 'a..org', 'a.org:80', '-a.org', 'a_b.org', '10.0.0.1:80', ''])('rejects %j', (host) => {
+  it.each(['*', '*.', 'a.*.org', 'a..org', 'a.org:80', '-a.org', 'a_b.org', '10.0.0.1:80', '', '*.*.org', '**.org', 'a-.org', '.a.org', '*a.org', 'a.org-', '..'])('rejects %j', (host) => {
     expect(checkHost(host).ok).toBe(false);
+  });
+
+  it('accepts exactly the names whose every label is valid (a `*` only as the first of several)', () => {
+    const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    const byLabels = (host: string): boolean => {
+      const labels = host.split('.');
+      return labels.every((l, i) => label.test(l) || (l === '*' && i === 0 && labels.length > 1));
+    };
+    const parts = ['a', 'b1', '9', 'x-y', '-', 'a-', '-a', '*', '', 'ab--c', '_'];
+    for (const p1 of parts) {
+      for (const p2 of ['', ...parts]) {
+        for (const p3 of ['', ...parts]) {
+          // one to three labels; empty ones only inside (a trailing dot is dropped by design)
+          const name = [p1, p2, p3].slice(0, p3 === '' ? (p2 === '' ? 1 : 2) : 3).join('.');
+          expect(checkHost(name).ok, name).toBe(name !== '' && byLabels(name));
+        }
+      }
+    }
   });
 });
 
