@@ -14,6 +14,7 @@
 import type { RouteDefinition } from '../eskip/definition.js';
 import { sameDefinition } from '../eskip/equal.js';
 import type { InvalidRoute, Route } from './route.js';
+import { closeRouteFilters } from './route.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { type BuildDeps, compileRoute } from './compile-route.js';
 import { Candidate } from './candidate.js';
@@ -91,16 +92,7 @@ class SharedRouteTable extends RouteTable {
     if (this.released) return;
     this.released = true;
     for (const s of this.shared) {
-      if (--s.tables > 0) continue;
-      const route = s.route;
-      for (const filter of route.filters) {
-        if (filter.close === undefined) continue;
-        try {
-          filter.close();
-        } catch (e) {
-          onError?.(e, route.id);
-        }
-      }
+      if (--s.tables === 0) closeRouteFilters(s.route, onError);
     }
   }
 }

@@ -27,3 +27,18 @@ export interface RouteMatch {
   readonly route: Route;
   readonly params: Readonly<Record<string, string>>;
 }
+
+/**
+ * Calls close() of each of the route's filters that has one. A filter whose close throws does
+ * not stop the others; `onError` hears about it.
+ */
+export function closeRouteFilters(route: Route, onError?: (error: unknown, routeId: string) => void): void {
+  for (const filter of route.filters) {
+    if (filter.close === undefined) continue;
+    try {
+      filter.close();
+    } catch (e) {
+      onError?.(e, route.id);
+    }
+  }
+}

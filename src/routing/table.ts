@@ -10,6 +10,7 @@
  */
 import type { RequestView } from '../spec.js';
 import type { InvalidRoute, Route, RouteMatch } from './route.js';
+import { closeRouteFilters } from './route.js';
 import { HostIndex } from './host-index.js';
 import type { Placement } from './host-index.js';
 
@@ -52,15 +53,6 @@ export class RouteTable {
   close(onError?: (error: unknown, routeId: string) => void): void {
     if (this.closed) return;
     this.closed = true;
-    for (const route of this.routes) {
-      for (const filter of route.filters) {
-        if (filter.close === undefined) continue;
-        try {
-          filter.close();
-        } catch (e) {
-          onError?.(e, route.id);
-        }
-      }
-    }
+    for (const route of this.routes) closeRouteFilters(route, onError);
   }
 }
