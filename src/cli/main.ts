@@ -116,18 +116,22 @@ export function configFrom(
   if (want.sources && opts.routesFiles.length > 0) shared.push(new RoutesFileSource(opts.routesFiles, log));
   const ingress = want.sources ? ingressRoutesFrom(opts, log, want.kubernetesMetrics) : null;
   // Routes files are shared by every listener; Ingress routes go only to the listener of their class.
+  // Each listener publishes its own load balancer's addresses, or else --publish-status-address.
+  const fallback = opts.publishStatusAddress !== null ? [opts.publishStatusAddress] : [];
   const listeners: ListenerConfig[] = [
     {
       name: 'default',
       host: opts.address.host,
       port: opts.address.port,
-      ...(ingress !== null ? { sources: [ingress.sourceFor('default', opts.ingressClasses)] } : {}),
+      ...(ingress !== null ? { sources: [ingress.sourceFor('default', opts.ingressClasses, { statusAddresses: fallback })] } : {}),
     },
     ...opts.listeners.map((l) => ({
       name: l.name,
       host: l.address.host,
       port: l.address.port,
-      ...(ingress !== null ? { sources: [ingress.sourceFor(l.name, l.classes)] } : {}),
+      ...(ingress !== null
+        ? { sources: [ingress.sourceFor(l.name, l.classes, { statusAddresses: l.statusAddresses.length > 0 ? l.statusAddresses : fallback })] }
+        : {}),
     })),
   ];
   if (want.sources && shared.length === 0 && ingress === null) {
@@ -174,8 +178,9 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger, metrics: KubernetesMet
   // an `internal` default class would then leak onto the external listener. Each listener serves
   // the classes it lists; class-less Ingresses go to the listener that lists the default class.
   const translate = { acceptDefaultClass: opts.listeners.length === 0 };
+  const publishing = opts.publishStatusAddress !== null || opts.listeners.some((l) => l.statusAddresses.length > 0);
   if (opts.ingressDir !== null) {
-    if (opts.publishStatusAddress !== null) log.warn('--publish-status-address is ignored with --ingress-dir (there is no API to write to)');
+    if (publishing) log.warn('status addresses (--publish-status-address, --listener ...=ADDRESS) are ignored with --ingress-dir (there is no API to write to)');
     return new IngressRoutes(new IngressDirWatch(opts.ingressDir, { log }), { log, translate });
   }
   if (!opts.kubernetes) {
@@ -185,10 +190,8 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger, metrics: KubernetesMet
   const logger = kubeLoggerFrom(log);
   const provider = ApiSnapshotProvider.connect({ ...(opts.kubeconfig !== null ? { kubeconfig: opts.kubeconfig } : {}), logger });
   metrics?.follow(() => provider.watch.stats());
-  const status =
-    opts.publishStatusAddress !== null && provider.client !== undefined
-      ? new IngressStatusWriter({ client: provider.client, addresses: opts.publishStatusAddress, logger })
-      : undefined;
+  // Every listener source carries its addresses (configFrom): the writer needs none of its own.
+  const status = publishing && provider.client !== undefined ? new IngressStatusWriter({ client: provider.client, logger }) : undefined;
   return new IngressRoutes(provider, { log, translate, ...(status !== undefined ? { status } : {}) });
 }
 

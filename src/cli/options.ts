@@ -6,6 +6,7 @@
 import { parseGoDuration } from '../../filters/timeout/duration.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { usableCpus } from '../cluster/cpus.js';
+import { isIP } from 'node:net';
 
 export interface CliOptions {
   address: HostPort;
@@ -15,8 +16,9 @@ export interface CliOptions {
   kubernetes: boolean;
   kubeconfig: string | null;
   ingressClasses: string[];
-  /** Extra listeners bound to their own classes: `name=host:port=class1,class2`. */
-  listeners: { name: string; address: HostPort; classes: string[] }[];
+  /** Extra listeners bound to their own classes: `name=host:port=class1,class2[=address1,address2]`. */
+  listeners: ListenerOption[];
+  /** The status address of the default listener, and of listeners without their own. */
   publishStatusAddress: string | null;
   /** CIDRs of peers whose X-Forwarded-For is believed (the load balancers' subnets). */
   trustedProxies: string[];
@@ -56,6 +58,14 @@ export interface CliOptions {
   version: boolean;
 }
 
+export interface ListenerOption {
+  name: string;
+  address: HostPort;
+  classes: string[];
+  /** Written to the status of this listener's Ingresses; empty: --publish-status-address. */
+  statusAddresses: string[];
+}
+
 export interface HostPort {
   host: string;
   port: number;
@@ -79,8 +89,8 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'kubernetes', arg: null, help: 'read Ingresses from the Kubernetes API (in-cluster, or --kubeconfig / KUBECONFIG)' },
   { name: 'kubeconfig', arg: 'FILE', help: 'kubeconfig file for --kubernetes outside a cluster' },
   { name: 'ingress-class', arg: 'NAME', repeat: true, help: 'ingress class served by --address (repeatable; default skiff)' },
-  { name: 'listener', arg: 'NAME=HOST:PORT=CLASS[,CLASS]', repeat: true, help: 'another proxy listener serving only the given ingress classes (repeatable)' },
-  { name: 'publish-status-address', arg: 'IP|HOSTNAME', help: 'written to status.loadBalancer of served Ingresses' },
+  { name: 'listener', arg: 'NAME=HOST:PORT=CLASS[,CLASS][=STATUS_ADDRESS[,ADDRESS]]', repeat: true, help: "another proxy listener serving only the given ingress classes, with its load balancer's status addresses (repeatable)" },
+  { name: 'publish-status-address', arg: 'IP|HOSTNAME', help: 'written to status.loadBalancer of the Ingresses of --address and of listeners without their own' },
   { name: 'trusted-proxies', arg: 'CIDR[,CIDR]', repeat: true, help: 'peers whose X-Forwarded-For is believed, e.g. the ALB subnets (repeatable); others are the client themselves' },
   { name: 'trusted-hops', arg: 'N', help: 'with --trusted-proxies: the client is the Nth X-Forwarded-For entry from the right (1 behind one ALB); default: walk right to left past trusted addresses' },
   { name: 'filter-plugin', arg: 'FILE', repeat: true, help: 'ES module exporting filter/predicate specs, registered next to the built-ins (repeatable)' },
@@ -156,7 +166,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   for (const spec of optionSpecs) {
     if (seen.has(spec.name)) continue;
     const v = env[`SKIFF_${spec.name.toUpperCase().replaceAll('-', '_')}`];
-    if (v !== undefined && v !== '') seen.set(spec.name, spec.repeat === true ? v.split(',').map((s) => s.trim()) : [v]);
+    if (v === undefined || v === '') continue;
+    seen.set(spec.name, spec.name === 'listener' ? listenerList(v) : spec.repeat === true ? v.split(',').map((s) => s.trim()) : [v]);
   }
   const one = (name: string): string | undefined => seen.get(name)?.[0];
   const many = (name: string): string[] => seen.get(name) ?? [];
@@ -171,7 +182,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     kubeconfig: one('kubeconfig') ?? null,
     ingressClasses: many('ingress-class').length > 0 ? many('ingress-class') : ['skiff'],
     listeners: many('listener').map(listenerSpec),
-    publishStatusAddress: one('publish-status-address') ?? null,
+    publishStatusAddress: statusAddress('publish-status-address', one('publish-status-address')),
     trustedProxies: many('trusted-proxies'),
     trustedHops: one('trusted-hops') ?? null,
     filterPlugins: many('filter-plugin'),
@@ -216,12 +227,45 @@ export function hostPort(option: string, text: string): HostPort {
   return { host: host === '' ? '0.0.0.0' : host, port };
 }
 
-function listenerSpec(text: string): { name: string; address: HostPort; classes: string[] } {
-  const parts = text.split('=');
-  if (parts.length !== 3 || parts[0] === '' || parts[2] === '') {
-    fail(`--listener "${text}": expected NAME=HOST:PORT=CLASS[,CLASS]`);
+/**
+ * SKIFF_LISTENER: listeners separated by commas, like other repeatable options, although a
+ * listener has commas of its own (between classes and between addresses). A piece with two `=`
+ * (NAME=HOST:PORT=...) starts a listener; any other piece continues the one before.
+ */
+function listenerList(text: string): string[] {
+  const out: string[] = [];
+  for (const piece of text.split(',').map((s) => s.trim())) {
+    const starts = piece.split('=').length >= 3;
+    if (starts || out.length === 0) out.push(piece);
+    else out[out.length - 1] += `,${piece}`;
   }
-  return { name: parts[0]!, address: hostPort('listener', parts[1]!), classes: parts[2]!.split(',').map((c) => c.trim()) };
+  return out;
+}
+
+function listenerSpec(text: string): ListenerOption {
+  const parts = text.split('=');
+  const list = (part: string | undefined): string[] => (part ?? '').split(',').map((s) => s.trim());
+  const classes = list(parts[2]);
+  const statusAddresses = parts.length === 4 ? list(parts[3]) : [];
+  if (
+    (parts.length !== 3 && parts.length !== 4) ||
+    parts[0] === '' ||
+    classes.some((c) => c === '') ||
+    (parts.length === 4 && statusAddresses.some((a) => a === ''))
+  ) {
+    fail(`--listener "${text}": expected NAME=HOST:PORT=CLASS[,CLASS][=STATUS_ADDRESS[,ADDRESS]]`);
+  }
+  for (const a of statusAddresses) statusAddress('listener', a);
+  return { name: parts[0]!, address: hostPort('listener', parts[1]!), classes, statusAddresses };
+}
+
+const dnsName = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** An address for status.loadBalancer: an IP or a DNS name (the API server refuses anything else). */
+function statusAddress(option: string, text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (isIP(text) === 0 && !dnsName.test(text)) fail(`--${option} "${text}": a status address is an IP address or a DNS name`);
+  return text;
 }
 
 function bool(option: string, text: string): boolean {

@@ -1,8 +1,9 @@
 /**
  * Publishes the router's address in status.loadBalancer.ingress of the Ingresses it serves
- * (--publish-status-address). Only Ingresses handed in are touched, so another class's
- * Ingress is never written; a write happens only when the cached status differs. Failures
- * are logged and left for the next call to retry; they never reach the caller.
+ * (--publish-status-address, or a listener's own addresses). Only Ingresses handed in are
+ * touched, so another class's Ingress is never written; a write happens only when the cached
+ * status differs. Each Ingress may get its own addresses (those of the listeners serving it).
+ * Failures are logged and left for the next call to retry; they never reach the caller.
  */
 
 import { isIP } from 'node:net';
@@ -33,8 +34,8 @@ export interface StatusUpdateResult {
 
 export interface IngressStatusWriterOptions {
   readonly client: KubeApiClient;
-  /** IP addresses or hostnames to publish, in order. */
-  readonly addresses: string | readonly string[];
+  /** IP addresses or hostnames to publish, in order, on Ingresses given without their own. */
+  readonly addresses?: string | readonly string[];
   readonly logger?: KubeLogger;
   /** Patches in flight at once. */
   readonly concurrency?: number;
@@ -63,10 +64,12 @@ function sameStatus(ingress: WithStatus, desired: readonly LoadBalancerIngress[]
   });
 }
 
+/** The addresses to publish on one Ingress; an empty list leaves its status alone. */
+export type StatusAddressesOf = (ingress: KubeObject) => readonly string[];
+
 export class IngressStatusWriter {
   private readonly client: KubeApiClient;
-  private readonly desired: readonly LoadBalancerIngress[];
-  private readonly desiredJson: string;
+  private readonly addresses: readonly string[];
   private readonly logger: KubeLogger;
   private readonly concurrency: number;
   /**
@@ -79,51 +82,64 @@ export class IngressStatusWriter {
 
   constructor(options: IngressStatusWriterOptions) {
     this.client = options.client;
-    this.desired = loadBalancerIngressFor(options.addresses);
-    this.desiredJson = JSON.stringify(this.desired);
+    const given = options.addresses ?? [];
+    this.addresses = typeof given === 'string' ? [given] : given;
     this.logger = options.logger ?? stderrKubeLogger;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
   }
 
   /**
-   * Brings the status of the given Ingresses to the published address. Pass every served
-   * Ingress, as cached by the watch, on each call: one left out is forgotten and would be
-   * written again later. Calls run one after another; never rejects.
+   * Brings the status of the given Ingresses to their addresses: `addressesOf(ingress)` when
+   * given, else the writer's own. Pass every served Ingress, as cached by the watch, on each
+   * call: one left out is forgotten and would be written again later. Calls run one after
+   * another; never rejects.
    */
-  update(ingresses: readonly KubeObject[]): Promise<StatusUpdateResult> {
-    const run = this.queue.then(() => this.apply(ingresses));
+  update(ingresses: readonly KubeObject[], addressesOf?: StatusAddressesOf): Promise<StatusUpdateResult> {
+    const run = this.queue.then(() => this.apply(ingresses, addressesOf));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async apply(ingresses: readonly KubeObject[]): Promise<StatusUpdateResult> {
+  private async apply(ingresses: readonly KubeObject[], addressesOf: StatusAddressesOf | undefined): Promise<StatusUpdateResult> {
     const written: string[] = [];
     const unchanged: string[] = [];
     const failed: string[] = [];
-    const todo: WithStatus[] = [];
+    const todo: { ingress: WithStatus; desired: readonly LoadBalancerIngress[]; json: string }[] = [];
     const given = new Set<string>();
+    // Most Ingresses share one of a few address lists: convert each list once per pass.
+    const converted = new Map<string, { desired: readonly LoadBalancerIngress[]; json: string }>();
     for (const ingress of ingresses as readonly WithStatus[]) {
+      if (!ingress.metadata.namespace) continue;
+      const addresses = addressesOf === undefined ? this.addresses : addressesOf(ingress);
+      const listKey = addresses.join('\n');
+      let want = converted.get(listKey);
+      if (want === undefined) {
+        const desired = loadBalancerIngressFor(addresses);
+        want = { desired, json: JSON.stringify(desired) };
+        converted.set(listKey, want);
+      }
+      if (want.desired.length === 0) continue;
       const key = objectKey(ingress);
       given.add(key);
-      if (!ingress.metadata.namespace) continue;
       const memo = this.written.get(key);
-      if (sameStatus(ingress, this.desired)) {
+      if (sameStatus(ingress, want.desired)) {
         unchanged.push(key);
         continue;
       }
-      if (memo && memo.value === this.desiredJson && memo.baseVersion === ingress.metadata.resourceVersion) {
+      if (memo && memo.value === want.json && memo.baseVersion === ingress.metadata.resourceVersion) {
         unchanged.push(key);
         continue;
       }
-      todo.push(ingress);
+      todo.push({ ingress, ...want });
     }
     let next = 0;
     const worker = async (): Promise<void> => {
-      for (let ingress = todo[next++]; ingress !== undefined; ingress = todo[next++]) {
+      for (let item = todo[next++]; item !== undefined; item = todo[next++]) {
+        const { ingress, desired, json } = item;
         const key = objectKey(ingress);
         try {
-          await this.patch(ingress);
-          this.written.set(key, { baseVersion: ingress.metadata.resourceVersion, value: this.desiredJson });
+          await this.patch(ingress, desired);
+          this.written.set(key, { baseVersion: ingress.metadata.resourceVersion, value: json });
           written.push(key);
         } catch (err) {
           this.written.delete(key);
@@ -138,10 +154,10 @@ export class IngressStatusWriter {
     return { written, unchanged, failed };
   }
 
-  private async patch(ingress: WithStatus): Promise<void> {
+  private async patch(ingress: WithStatus, desired: readonly LoadBalancerIngress[]): Promise<void> {
     const path = objectPath(RESOURCES.ingresses, ingress.metadata.namespace, ingress.metadata.name, 'status');
     // A merge patch replaces the whole list, which is what we want: the address is ours.
-    await this.client.patchJson(path, { status: { loadBalancer: { ingress: this.desired } } }, 'application/merge-patch+json');
+    await this.client.patchJson(path, { status: { loadBalancer: { ingress: desired } } }, 'application/merge-patch+json');
   }
 }
 

@@ -3,7 +3,8 @@
  * shared by every listener, and one route source per listener that translates each snapshot
  * with that listener's ingress classes only, so a route of one class never reaches another
  * class's listener. After each change the served Ingresses of all listeners get the published
- * status address, when a status writer is given.
+ * status address, when a status writer is given: the addresses of the listener(s) serving each
+ * Ingress, when listeners have their own.
  */
 import { ErrorCode } from '../errors.js';
 import type { RouteDefinition } from '../eskip/definition.js';
@@ -19,7 +20,17 @@ import type { RouteSourceHandle, SourceUpdate } from './source.js';
 
 /** What status publishing needs: IngressStatusWriter fits. */
 export interface IngressStatusPublisher {
-  update(ingresses: readonly KubeObject[]): Promise<unknown>;
+  /** Without `addressesOf`, every Ingress gets the publisher's own addresses. */
+  update(ingresses: readonly KubeObject[], addressesOf?: (ingress: KubeObject) => readonly string[]): Promise<unknown>;
+}
+
+export interface ListenerSourceOptions {
+  /**
+   * The load balancer addresses written to the status of this listener's Ingresses. Give them to
+   * every listener or to none: without any, every Ingress gets the status writer's own addresses;
+   * with some, a listener without them writes nothing.
+   */
+  readonly statusAddresses?: readonly string[];
 }
 
 export interface IngressRoutesOptions {
@@ -52,8 +63,8 @@ export class IngressRoutes {
   }
 
   /** The route source of one listener, serving the Ingresses of the given classes. */
-  sourceFor(listener: string, classes: readonly string[]): RouteSourceHandle {
-    const handle = new ListenerIngressSource(this, listener, [...classes], this.log);
+  sourceFor(listener: string, classes: readonly string[], options: ListenerSourceOptions = {}): RouteSourceHandle {
+    const handle = new ListenerIngressSource(this, listener, [...classes], this.log, options.statusAddresses);
     this.created.add(handle);
     return handle;
   }
@@ -113,8 +124,9 @@ export class IngressRoutes {
   }
 
   /**
-   * Sends the union of every listener's served Ingresses, as cached, to the status writer. While a
-   * pass is running, later calls fold into one more pass over the newest state, so slow writes
+   * Sends the union of every listener's served Ingresses, as cached, to the status writer, each
+   * with the addresses of the listeners serving it (in the order the listeners were created). While
+   * a pass is running, later calls fold into one more pass over the newest state, so slow writes
    * never pile up passes over stale lists.
    */
   private publishStatus(): void {
@@ -125,11 +137,21 @@ export class IngressRoutes {
       return;
     }
     this.statusRunning = true;
-    const wanted = new Set<string>();
-    for (const handle of this.attached) for (const ref of handle.served) wanted.add(`${ref.namespace}/${ref.name}`);
-    const ingresses = this.provider.snapshot().ingresses.filter((i) => wanted.has(`${i.metadata.namespace ?? 'default'}/${i.metadata.name}`));
-    status
-      .update(ingresses)
+    // Creation order, not attach order: listeners start concurrently, the status must not depend on it.
+    const handles = [...this.created].filter((h) => this.attached.has(h));
+    const own = [...this.created].some((h) => h.statusAddresses !== undefined);
+    const wanted = new Map<string, string[]>();
+    for (const handle of handles) {
+      for (const ref of handle.served) {
+        const key = `${ref.namespace}/${ref.name}`;
+        let addresses = wanted.get(key);
+        if (addresses === undefined) wanted.set(key, (addresses = []));
+        for (const a of handle.statusAddresses ?? []) if (!addresses.includes(a)) addresses.push(a);
+      }
+    }
+    const keyOf = (i: KubeObject): string => `${i.metadata.namespace ?? 'default'}/${i.metadata.name}`;
+    const ingresses = this.provider.snapshot().ingresses.filter((i) => wanted.has(keyOf(i)));
+    (own ? status.update(ingresses, (i) => wanted.get(keyOf(i)) ?? []) : status.update(ingresses))
       .catch((err: unknown) => this.log.error('ingress status update failed', { error: String(err) }))
       .finally(() => {
         this.statusRunning = false;
@@ -155,6 +177,7 @@ class ListenerIngressSource implements RouteSourceHandle {
     readonly listener: string,
     classes: readonly string[],
     private readonly log: Logger,
+    readonly statusAddresses: readonly string[] | undefined,
   ) {
     this.name = `${owner.provider.name}:${listener}`;
     this.translator = owner.translatorFor(classes);

@@ -190,6 +190,30 @@ describe('IngressRoutes', () => {
     for (const call of status.calls) expect(call).not.toContain('team/other');
   });
 
+  it("gives each Ingress the status addresses of the listeners serving it: their union, in listener order", async () => {
+    const provider = new MemoryProvider(
+      cluster([ing('pub', 'external', 'pub.example.org'), ing('both', 'shared', 'both.example.org'), ing('priv', 'internal', 'priv.example.org'), ing('other', 'nginx', 'o.example.org')]),
+    );
+    const calls: Record<string, readonly string[]>[] = [];
+    const status: IngressStatusPublisher = {
+      update: async (ingresses, addressesOf) => {
+        calls.push(Object.fromEntries(ingresses.map((i) => [i.metadata.name, addressesOf!(i)])));
+      },
+    };
+    const routes = new IngressRoutes(provider, { status });
+    const external = routes.sourceFor('external', ['external', 'shared'], { statusAddresses: ['ext.example.org', '192.0.2.1'] });
+    const internal = routes.sourceFor('internal', ['internal', 'shared'], { statusAddresses: ['int.example.org', '192.0.2.1'] });
+    // Started in the other order: the order of the addresses follows the listeners, not their start.
+    await internal.start(() => {});
+    await external.start(() => {});
+    await tick();
+    expect(calls.at(-1)).toEqual({
+      pub: ['ext.example.org', '192.0.2.1'],
+      both: ['ext.example.org', '192.0.2.1', 'int.example.org'],
+      priv: ['int.example.org', '192.0.2.1'],
+    });
+  });
+
   it('folds changes that arrive during a slow status pass into one more pass over the newest state', async () => {
     const provider = new MemoryProvider(cluster([ing('a', 'skiff', 'a.example.org')]));
     const calls: string[][] = [];

@@ -122,4 +122,25 @@ describe('IngressStatusWriter', () => {
     expect(h.fake.statusPatches).toHaveLength(1);
     expect(statusOf(h.fake.get('ingresses', 'a', 'foreign'))).toBeUndefined();
   });
+
+  it('gives each Ingress the addresses asked for it, and leaves one with none alone', async () => {
+    const h = await startHarness();
+    harness = h;
+    const ext = h.fake.create('ingresses', ingress('a', 'ext'));
+    const int = h.fake.create('ingresses', withStatus('a', 'int', [{ hostname: 'int.example.org' }, { ip: '10.0.5.6' }]));
+    const none = h.fake.create('ingresses', withStatus('a', 'none', [{ hostname: 'someone-else.example.org' }]));
+    const lists: Record<string, readonly string[]> = { ext: ['ext.example.org', '192.0.2.1'], int: ['int.example.org', '10.0.5.6'], none: [] };
+    const writer = new IngressStatusWriter({ client: h.client, addresses: 'ignored.example.org', logger: quiet });
+    const result = await writer.update([ext, int, none], (i) => lists[i.metadata.name]!);
+    expect(result).toEqual({ written: ['a/ext'], unchanged: ['a/int'], failed: [] });
+    expect(statusOf(h.fake.get('ingresses', 'a', 'ext'))).toEqual([{ hostname: 'ext.example.org' }, { ip: '192.0.2.1' }]);
+    expect(statusOf(h.fake.get('ingresses', 'a', 'none'))).toEqual([{ hostname: 'someone-else.example.org' }]);
+
+    // The Ingress moves to the other listener before the cache has seen the first write: the
+    // memory of that write does not hide the new addresses.
+    lists['ext'] = lists['int']!;
+    expect((await writer.update([ext], (i) => lists[i.metadata.name]!)).written).toEqual(['a/ext']);
+    expect(statusOf(h.fake.get('ingresses', 'a', 'ext'))).toEqual([{ hostname: 'int.example.org' }, { ip: '10.0.5.6' }]);
+    expect(h.fake.statusPatches.map((p) => p.name)).toEqual(['ext', 'ext']);
+  });
 });
