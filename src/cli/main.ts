@@ -177,7 +177,7 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger, metrics: KubernetesMet
   // With several listeners, the cluster's default class must not join every listener's classes:
   // an `internal` default class would then leak onto the external listener. Each listener serves
   // the classes it lists; class-less Ingresses go to the listener that lists the default class.
-  const translate = { acceptDefaultClass: opts.listeners.length === 0 };
+  const translate = { acceptDefaultClass: opts.listeners.length === 0, healthcheckSources: opts.healthCheckSourceRanges };
   const publishing = opts.publishStatusAddress !== null || opts.listeners.some((l) => l.statusAddresses.length > 0);
   if (opts.ingressDir !== null) {
     if (publishing) log.warn('status addresses (--publish-status-address, --listener ...=ADDRESS) are ignored with --ingress-dir (there is no API to write to)');

@@ -7,6 +7,8 @@ import { parseGoDuration } from '../../filters/timeout/duration.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { usableCpus } from '../cluster/cpus.js';
 import { isIP } from 'node:net';
+import { CidrSet } from '../net/cidr-set.js';
+import { DEFAULT_HEALTHCHECK_SOURCES } from '../kubernetes/translate/healthcheck.js';
 
 export interface CliOptions {
   address: HostPort;
@@ -20,6 +22,8 @@ export interface CliOptions {
   listeners: ListenerOption[];
   /** The status address of the default listener, and of listeners without their own. */
   publishStatusAddress: string | null;
+  /** Sources the generated /kube-system/healthz routes answer (the load balancers' subnets). */
+  healthCheckSourceRanges: string[];
   /** CIDRs of peers whose X-Forwarded-For is believed (the load balancers' subnets). */
   trustedProxies: string[];
   /** With trusted proxies: how many entries from the right of X-Forwarded-For are theirs. */
@@ -91,6 +95,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'ingress-class', arg: 'NAME', repeat: true, help: 'ingress class served by --address (repeatable; default skiff)' },
   { name: 'listener', arg: 'NAME=HOST:PORT=CLASS[,CLASS][=STATUS_ADDRESS[,ADDRESS]]', repeat: true, help: "another proxy listener serving only the given ingress classes, with its load balancer's status addresses (repeatable)" },
   { name: 'publish-status-address', arg: 'IP|HOSTNAME', help: 'written to status.loadBalancer of the Ingresses of --address and of listeners without their own' },
+  { name: 'health-check-source-ranges', arg: 'CIDR[,CIDR]', help: `sources the load balancer health route /kube-system/healthz answers; others get 404 (default ${DEFAULT_HEALTHCHECK_SOURCES.join(',')})` },
   { name: 'trusted-proxies', arg: 'CIDR[,CIDR]', repeat: true, help: 'peers whose X-Forwarded-For is believed, e.g. the ALB subnets (repeatable); others are the client themselves' },
   { name: 'trusted-hops', arg: 'N', help: 'with --trusted-proxies: the client is the Nth X-Forwarded-For entry from the right (1 behind one ALB); default: walk right to left past trusted addresses' },
   { name: 'filter-plugin', arg: 'FILE', repeat: true, help: 'ES module exporting filter/predicate specs, registered next to the built-ins (repeatable)' },
@@ -183,6 +188,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ingressClasses: many('ingress-class').length > 0 ? many('ingress-class') : ['skiff'],
     listeners: many('listener').map(listenerSpec),
     publishStatusAddress: statusAddress('publish-status-address', one('publish-status-address')),
+    healthCheckSourceRanges: sourceRanges('health-check-source-ranges', one('health-check-source-ranges')),
     trustedProxies: many('trusted-proxies'),
     trustedHops: one('trusted-hops') ?? null,
     filterPlugins: many('filter-plugin'),
@@ -257,6 +263,19 @@ function listenerSpec(text: string): ListenerOption {
   }
   for (const a of statusAddresses) statusAddress('listener', a);
   return { name: parts[0]!, address: hostPort('listener', parts[1]!), classes, statusAddresses };
+}
+
+/** A replacement list of networks, checked now so a typo stops the start, not the first health check. */
+function sourceRanges(option: string, text: string | undefined): string[] {
+  if (text === undefined) return [...DEFAULT_HEALTHCHECK_SOURCES];
+  const list = text.split(',').map((s) => s.trim());
+  if (list.some((s) => s === '')) fail(`--${option} "${text}": expected CIDR blocks separated by commas, e.g. 10.0.0.0/8,100.64.0.0/10`);
+  try {
+    CidrSet.parse(list);
+  } catch (err) {
+    fail(`--${option} "${text}": ${(err as Error).message}`);
+  }
+  return list;
 }
 
 const dnsName = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;

@@ -59,3 +59,19 @@ describe('--listener', () => {
     expect(err.message).toMatch(/--publish-status-address "lb example.org": a status address is an IP address or a DNS name/);
   });
 });
+
+describe('--health-check-source-ranges', () => {
+  it("defaults to the private and loopback ranges, and a given list replaces them", () => {
+    expect(parseCommandLine([], {}).healthCheckSourceRanges).toEqual(['10.0.0.0/8', '192.168.0.0/16', '172.16.0.0/12', '127.0.0.0/8', 'fd00::/8', '::1/128']);
+    expect(parseCommandLine(['--health-check-source-ranges', '100.64.0.0/10, 10.0.0.0/16'], {}).healthCheckSourceRanges).toEqual(['100.64.0.0/10', '10.0.0.0/16']);
+    expect(parseCommandLine([], { SKIFF_HEALTH_CHECK_SOURCE_RANGES: '100.64.0.0/10,fd12::/16' }).healthCheckSourceRanges).toEqual(['100.64.0.0/10', 'fd12::/16']);
+  });
+
+  it('refuses a bad network at start-up with the InvalidOption code', () => {
+    for (const bad of ['100.64.0.0/33', '100.64.0/10', 'alb-subnet', '10.0.0.0/8,', '']) {
+      const err = failure(['--health-check-source-ranges', bad]);
+      expect(err.code, bad).toBe('SKIFF_ERR_INVALID_OPTION');
+      expect(err.message, bad).toContain(`--health-check-source-ranges "${bad}"`);
+    }
+  });
+});
