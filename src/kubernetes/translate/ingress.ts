@@ -11,12 +11,12 @@ import type { Ingress, IngressBackend } from '../objects.js';
 import { readAnnotations } from './annotations.js';
 import type { AnnotationProblem, IngressAnnotations, Scope } from './annotations.js';
 import { scopeCustomRoutes } from './custom-routes.js';
-import { checkHost, hostPredicate } from './hosts.js';
+import { checkHost } from './hosts.js';
 import { defaultBackendId, hostDefaultBackendId, routeIdIn, ruleIdPrefix } from './ids.js';
-import { pathPredicate } from './paths.js';
 import { trafficShares } from './traffic.js';
 import { resolveFromState } from './services.js';
 import type { ServiceIndex, ServiceState } from './services.js';
+import type { SharedCalls } from './shared-calls.js';
 import type { PathMode, SkippedObject } from './types.js';
 
 export type CandidateKind = 'rule' | 'host-default' | 'default';
@@ -52,6 +52,8 @@ export interface IngressContext {
   readonly defaultLoadBalancer: string;
   readonly externalNames: boolean;
   readonly defaultFilters: Readonly<Record<string, readonly Call[]>>;
+  /** Predicates shared by the routes of every Ingress and by successive translations. */
+  readonly calls: SharedCalls;
 }
 
 interface PathEntry {
@@ -143,7 +145,7 @@ class IngressTranslator {
       host = checked.host;
       if (!this.hosts.includes(host)) this.hosts.push(host);
     }
-    const hostPredicates = host === undefined ? [] : [hostPredicate(host)];
+    const hostPredicates = host === undefined ? NO_CALLS : this.ctx.calls.host(host);
     const idPrefix = ruleIdPrefix(this.namespace, this.name, host ?? '');
     const groups = new Map<string, PathGroup>();
     for (const p of paths) {
@@ -161,7 +163,7 @@ class IngressTranslator {
         this.skipFor(id(), modeProblem);
         continue;
       }
-      const pr = pathPredicate(p.pathType, rawPath, this.pathMode);
+      const pr = this.ctx.calls.path(p.pathType, rawPath, this.pathMode);
       if (!pr.ok) {
         this.skip(id(), ErrorCode.InvalidIngress, pr.reason);
         continue;
@@ -181,7 +183,13 @@ class IngressTranslator {
   }
 
   private translateGroup(host: string | undefined, hostPredicates: readonly Call[], idPrefix: string, group: PathGroup, groupKey: string): void {
-    const predicates = joinCalls(hostPredicates, group.predicate === undefined ? NO_CALLS : [group.predicate], this.ann.predicates);
+    // the host, the path predicate and the Ingress's predicates are the whole match
+    const key = (): string => ['rule', host ?? '', groupKey, this.predicatesKey].join('|');
+    const shared =
+      hostPredicates.length === 1 && group.predicate !== undefined && this.ann.predicates.length === 0
+        ? this.ctx.calls.rulePath(hostPredicates[0]!, group.predicate, key)
+        : undefined;
+    const predicates = shared?.predicates ?? joinCalls(hostPredicates, group.predicate === undefined ? NO_CALLS : [group.predicate], this.ann.predicates);
     const ids = group.entries.map((e) => routeIdIn(idPrefix, e.rawPath, e.service));
     const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
     if (routesProblem !== undefined) {
@@ -205,8 +213,7 @@ class IngressTranslator {
     if (routes.length === 0) return;
     this.candidates.push({
       kind: 'rule',
-      // the host, the path predicate and the Ingress's predicates are the whole match
-      key: ['rule', host ?? '', groupKey, this.predicatesKey].join('|'),
+      key: shared?.key ?? key(),
       host,
       catchAll: this.ann.predicates.length === 0 && isCatchAllPath(group.predicate),
       routes,
@@ -280,7 +287,7 @@ class IngressTranslator {
     });
     let i = 0;
     for (const host of this.hosts) {
-      const predicates = joinCalls([hostPredicate(host)], this.ann.predicates);
+      const predicates = joinCalls(this.ctx.calls.host(host), this.ann.predicates);
       this.candidates.push({
         kind: 'host-default',
         key: ['host-default', host, this.predicatesKey].join('|'),

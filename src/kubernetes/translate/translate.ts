@@ -25,6 +25,7 @@ import { hostPredicate } from './hosts.js';
 import { catchAllId } from './ids.js';
 import { translateIngress } from './ingress.js';
 import type { Candidate, IngressContext, IngressTranslation } from './ingress.js';
+import { SharedCalls } from './shared-calls.js';
 import { ServiceIndex } from './services.js';
 import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions, TranslationResult } from './types.js';
 
@@ -72,6 +73,7 @@ export function ingressContext(options: TranslateOptions, services: ServiceIndex
     defaultLoadBalancer: options.defaultLoadBalancer ?? 'roundRobin',
     externalNames: options.externalNames ?? true,
     defaultFilters: options.defaultFilters ?? {},
+    calls: new SharedCalls(),
   };
 }
 

@@ -79,6 +79,7 @@ export class ClusterTranslator {
       this.classes = snapshot.ingressClasses;
     }
     this.services.update(snapshot.services, snapshot.endpointSlices);
+    this.ctx.calls.rotate();
     this.translatedNow = 0;
 
     const all = snapshot.ingresses;

@@ -82,6 +82,25 @@ describe('ClusterTranslator', () => {
     expect(routeOf(after, 'kube_ns__a__a_example_org_____shared')).toMatchObject({ backend: { type: 'lb', endpoints: expect.arrayContaining(['http://10.0.0.3:8080']) } });
   });
 
+  it('shares predicates and overlap keys between Ingresses and with the translation before a Service change', () => {
+    const t = new ClusterTranslator(options);
+    const first = small();
+    const before = t.translate(first);
+    const predicatesOf = (r: ReturnType<typeof translate>, id: string): readonly unknown[] => (routeOf(r, id) as { predicates: readonly unknown[] }).predicates;
+    // one PathSubtree("/api") for every Ingress with that path
+    expect(predicatesOf(before, 'kube_ns__a__a_example_org___api__shared')[1]).toBe(predicatesOf(before, 'kube_ns__c__c_example_org___api__c')[1]);
+
+    // every slice changed: every Ingress translated again, with new backends but the same predicates
+    const endpointSlices = first.endpointSlices.map((s) => slice('ns', s.metadata.labels!['kubernetes.io/service-name']!, s.metadata.name, ['10.0.1.1']));
+    const next = { ...first, endpointSlices };
+    const after = t.translate(next);
+    expect(t.stats.translated).toBe(5);
+    expect(after).toEqual(translate(next, options));
+    const id = 'kube_ns__c__c_example_org___api__c';
+    expect(routeOf(after, id)).not.toBe(routeOf(before, id));
+    expect(predicatesOf(after, id)).toBe(predicatesOf(before, id));
+  });
+
   it('does not translate an Ingress again for a change outside what translation reads (a status write)', () => {
     const t = new ClusterTranslator(options);
     const first = small();
