@@ -4,7 +4,7 @@
  * escaped whenever they hold a character that needs it.
  */
 import type { ExchangeRecord } from '../proxy/observer.js';
-import { arrivalMs, durationMicros, pad3, secondPrefix } from './time.js';
+import { arrivalMs, durationMicros, durationNsOf, pad3, secondPrefix } from './time.js';
 
 export interface AccessLogEntry {
   /** Arrival time, ISO 8601 with milliseconds. */
@@ -50,7 +50,7 @@ function str(s: string): string {
  * buffer, and what the writer falls back to for a line too long for a chunk.
  */
 export function formatAccessLine(record: ExchangeRecord, nowMs: number, flowId: string, traceId: string): string {
-  const ns = record.endNs - record.startNs;
+  const ns = durationNsOf(record.startNs, record.endNs);
   const view = record.view;
   const endpoint = record.endpoint;
   const arrival = arrivalMs(nowMs, ns);

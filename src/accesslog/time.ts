@@ -20,11 +20,19 @@ export function secondPrefix(second: number): string {
   return lastPrefix;
 }
 
-/** Arrival in whole ms since the epoch: now minus the request's duration. */
-export function arrivalMs(nowMs: number, durationNs: bigint): number {
-  return Math.round(nowMs - Number(durationNs) / 1e6);
+/**
+ * A request's duration in ns as a number: one BigInt subtraction and one conversion per line.
+ * Exact below 2^53 ns (104 days).
+ */
+export function durationNsOf(startNs: bigint, endNs: bigint): number {
+  return Number(endNs - startNs);
 }
 
-export function durationMicros(durationNs: bigint): number {
-  return Math.round(Number(durationNs) / 1000);
+/** Arrival in whole ms since the epoch: now minus the request's duration. */
+export function arrivalMs(nowMs: number, durationNs: number): number {
+  return Math.round(nowMs - durationNs / 1e6);
+}
+
+export function durationMicros(durationNs: number): number {
+  return Math.round(durationNs / 1000);
 }

@@ -96,6 +96,26 @@ describe('encodeAccessLine', () => {
     );
   });
 
+  it('writes lines back to back as formatAccessLine spells each, the second prefix changing or not', () => {
+    const sameSecond = fc.integer({ min: 1_714_557_600_000, max: 1_714_557_600_999 });
+    const sequence = fc.array(
+      fc.tuple(fields, fc.boolean(), sameSecond).map(([f, keep, now]) => (keep ? { ...f, nowMs: now, durationNs: 0n } : f)),
+      { minLength: 1, maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(sequence, (lines) => {
+        const records = lines.map(recordOf);
+        const max = lines.reduce((n, f, i) => n + maxLineBytes(records[i]!, f.flowId, f.traceId), 0);
+        const buf = Buffer.alloc(max);
+        let at = 0;
+        lines.forEach((f, i) => (at = encodeAccessLine(buf, at, records[i]!, f.nowMs, f.flowId, f.traceId)));
+        const expected = lines.map((f, i) => formatAccessLine(records[i]!, f.nowMs, f.flowId, f.traceId)).join('');
+        expect(buf.toString('latin1', 0, at)).toBe(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('writes the usual line', () => {
     const f: Fields = {
       method: 'GET',
