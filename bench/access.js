@@ -15,7 +15,7 @@ import http from 'node:http';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { benchIssuer, claims } from './lib/jwt-issuer.js';
 import { forkServer, freePort, load } from './lib/processes.js';
 
 const arg = (name, dflt) => {
@@ -57,8 +57,7 @@ async function main() {
   const connections = arg('connections', 32);
 
   // keys and a JWKS endpoint; fetched once by skiff, so serving it from here costs nothing during runs
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' }] };
+  const { publicKey, jwks, token } = await benchIssuer();
   let jwksFetches = 0;
   const keyServer = http.createServer((req, res) => {
     jwksFetches++;
@@ -66,13 +65,6 @@ async function main() {
   });
   await new Promise((r) => keyServer.listen(0, '127.0.0.1', r));
   const jwksUrl = `http://127.0.0.1:${keyServer.address().port}/keys`;
-  const token = await new SignJWT({ sub: 'bench-user', org: { team: 'perf' } })
-    .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
-    .setIssuer('https://idp.bench')
-    .setAudience('bench')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(privateKey);
 
   const backend = await forkServer('bench/lib/backend.js', ['0', '13']);
   const origin = `http://127.0.0.1:${backend.port}`;
@@ -80,7 +72,7 @@ async function main() {
   // 1,000 disjoint /24 blocks; the client's address is in the last one
   const blocks = Array.from({ length: 999 }, (_, i) => `10.${(i >> 8) + 1}.${i & 255}.0/24`);
   blocks.push('192.0.2.0/24');
-  const jwtConfig = `jwks=${jwksUrl} issuer=https://idp.bench audience=bench algorithms=RS256`;
+  const jwtConfig = `jwks=${jwksUrl} ${claims}`;
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-access-'));
   const routesFile = join(dir, 'routes.eskip');
   writeFileSync(
@@ -155,7 +147,7 @@ async function filterCosts(token, publicKey, blocks) {
   const { createClientIpPolicy } = await import('../dist/src/proxy/client-ip.js');
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-key-'));
   writeFileSync(join(dir, 'key.pem'), await exportSPKI(publicKey));
-  const config = `keyFile=${join(dir, 'key.pem')} issuer=https://idp.bench audience=bench algorithms=RS256`;
+  const config = `keyFile=${join(dir, 'key.pem')} ${claims}`;
   const jwt = jwtClaimToHeader.create([config, 'sub', 'X-User-Id', 'org.team', 'X-Team']);
   const allow = ipAllowList.create(blocks);
   const policy = createClientIpPolicy({ trustedProxies: ['127.0.0.1/32'], hops: 1 });

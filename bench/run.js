@@ -34,10 +34,10 @@ import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { forkServer, freePort, startLoadGenerator, startSkiffProcess } from './lib/processes.js';
 import { commandPath, startHaproxy, startNginx } from './lib/native.js';
 import { treeCpuSeconds } from './lib/cpu.js';
+import { benchIssuer, claims } from './lib/jwt-issuer.js';
 import { fixed, markdownTable, median, ms, ratio, thousands } from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -153,19 +153,11 @@ if (haproxyPath !== null) {
 
 // JWT: an RS256 key made now, its JWKS served from here on loopback (skiff fetches it once and
 // caches it), a valid token sent on every request of the JWT scenario.
-const { privateKey, publicKey } = await generateKeyPair('RS256');
-const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' }] });
-const keyServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+const { jwks, token } = await benchIssuer();
+const keyServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks)));
 await new Promise((r) => keyServer.listen(0, '127.0.0.1', r));
 track({ stop: () => keyServer.close() });
-const token = await new SignJWT({ sub: 'bench-user', org: { team: 'perf' } })
-  .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
-  .setIssuer('https://idp.bench')
-  .setAudience('bench')
-  .setIssuedAt()
-  .setExpirationTime('2h')
-  .sign(privateKey);
-const jwtConfig = `jwks=http://127.0.0.1:${keyServer.address().port}/keys issuer=https://idp.bench audience=bench algorithms=RS256`;
+const jwtConfig = `jwks=http://127.0.0.1:${keyServer.address().port}/keys ${claims}`;
 
 /**
  * A routes file of `count` routes: host-indexed filler routes for other services, the bench
