@@ -14,7 +14,7 @@ export function compileBackend(def: BackendDefinition, endpoints?: EndpointCache
     case 'network':
       return { type: 'network', endpoint: endpoint(def.address) };
     case 'lb': {
-      const list = def.endpoints.map(endpoint);
+      const list = endpoints === undefined ? def.endpoints.map(endpoint) : endpoints.list(def.endpoints);
       const schemes = new Set(list.map((e) => e.origin.slice(0, e.origin.indexOf(':'))));
       if (schemes.size > 1) {
         throw new SkiffError(ErrorCode.InvalidBackend, 'load-balancer endpoints cannot have mixed protocols');
@@ -40,6 +40,21 @@ export function compileBackend(def: BackendDefinition, endpoints?: EndpointCache
 export class EndpointCache {
   private current = new Map<string, Endpoint>();
   private previous = new Map<string, Endpoint>();
+  /**
+   * The last address list and its endpoints: the routes of one Service come one after the other
+   * (their ids differ in the path only) with the same list, and then share one array of endpoints.
+   */
+  private lastAddresses: readonly string[] | null = null;
+  private lastList: readonly Endpoint[] = [];
+
+  /** The endpoints of a list of addresses, one array for the same list object within a generation. */
+  list(addresses: readonly string[]): readonly Endpoint[] {
+    if (addresses === this.lastAddresses) return this.lastList;
+    const list = addresses.map((a) => this.get(a));
+    this.lastAddresses = addresses;
+    this.lastList = list;
+    return list;
+  }
 
   /** The endpoint of an address; throws SkiffError (InvalidBackend) as parseEndpoint does. */
   get(address: string): Endpoint {
@@ -60,6 +75,8 @@ export class EndpointCache {
 
   /** Starts a generation: what was not asked for since the previous call goes at the next. */
   rotate(): void {
+    this.lastAddresses = null;
+    this.lastList = [];
     if (this.current.size === 0) return;
     this.previous = this.current;
     this.current = new Map();

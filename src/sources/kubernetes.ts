@@ -196,7 +196,8 @@ class ListenerIngressSource implements RouteSourceHandle {
 
   /**
    * Translates the snapshot for this listener and hands the whole set on when it changed. Only
-   * the Ingresses whose objects or Services changed are translated again (see ClusterTranslator).
+   * the Ingresses whose objects or Services changed are translated again, and those whose
+   * Services changed only their endpoints just get new backends (see ClusterTranslator).
    */
   refresh(snapshot: ClusterSnapshot, problems: readonly InvalidRoute[]): void {
     if (this.onUpdate === null) return;
@@ -213,6 +214,7 @@ class ListenerIngressSource implements RouteSourceHandle {
         routes: result.routes.length,
         skipped: result.skipped.length,
         translated: this.translator.stats.translated,
+        rebound: this.translator.stats.rebound,
         ms: Math.round((performance.now() - t0) * 10) / 10,
       });
     } catch (err) {

@@ -50,4 +50,25 @@ describe('EndpointCache', () => {
     expect(cache.get('http://10.0.0.2:8080')).toEqual(a.endpoints[1]);
     expect(() => cache.get('ftp://x')).toThrow(/not supported/);
   });
+
+  it('gives the backends of one address list one array of endpoints, each with its own balancer, until the generation ends', () => {
+    const cache = new EndpointCache();
+    const addresses = ['http://10.0.0.1:8080', 'http://10.0.0.2:8080'];
+    const a = compileBackend({ type: 'lb', endpoints: addresses }, cache);
+    const b = compileBackend({ type: 'lb', algorithm: 'random', endpoints: addresses }, cache);
+    // an equal list that is another array gets its own array, with the same endpoints
+    const c = compileBackend({ type: 'lb', endpoints: [...addresses] }, cache);
+    if (a.type !== 'lb' || b.type !== 'lb' || c.type !== 'lb') throw new Error('unexpected backend types');
+    expect(b.endpoints).toBe(a.endpoints);
+    expect(b.balancer).not.toBe(a.balancer);
+    expect(b.balancer.algorithm).toBe('random');
+    expect(c.endpoints).not.toBe(a.endpoints);
+    expect(c.endpoints).toEqual(a.endpoints);
+    expect(c.endpoints[0]).toBe(a.endpoints[0]);
+    cache.rotate();
+    const d = compileBackend({ type: 'lb', endpoints: addresses }, cache);
+    if (d.type !== 'lb') throw new Error('unexpected backend type');
+    expect(d.endpoints).not.toBe(a.endpoints);
+    expect(d.endpoints[1]).toBe(a.endpoints[1]);
+  });
 });

@@ -11,6 +11,14 @@ import { Router } from '../../src/routing/router.js';
 import type { RouteTable } from '../../src/routing/table.js';
 import { request } from '../predicates/create.js';
 import { type FilterLog, deps } from './table-support.js';
+import type { Candidate } from '../../src/routing/candidate.js';
+import { printRoutes } from '../../src/eskip/printer.js';
+
+/** The predicates and filters of a definition as eskip text (`P() && Q() -> f() -> `), without the backend. */
+function printCalls(def: RouteDefinition): string {
+  const text = printRoutes([{ ...def, backend: { type: 'shunt' } }]);
+  return text.slice(text.indexOf(':') + 1, text.lastIndexOf('<shunt>')).trim().replace(/->$/, '').trim();
+}
 
 /** Each `;`-separated route parsed on its own, so that a list may repeat an id (the parser refuses that). */
 const routes = (text: string): RouteDefinition[] =>
@@ -31,7 +39,7 @@ describe('TableBuilder', () => {
     const first = builder.build(defs);
     // equal definitions parsed again: reused all the same
     const second = builder.build(routes(`a: Path("/a") -> tag("a") -> <shunt>; b: Path("/b") -> tag("b") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 0, reused: 2 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 0 });
     expect(second).not.toBe(first);
     expect(second.routes[0]).toBe(first.routes[0]);
     expect(second.routes[1]!.filters[0]).toBe(first.routes[1]!.filters[0]);
@@ -44,7 +52,7 @@ describe('TableBuilder', () => {
     const old = router.current;
     const inFlight = router.acquire();
     router.swap(builder.build(routes(`a: Path("/a") -> tag("a") -> <shunt>; b: Path("/b") -> tag("b2") -> <shunt>;`)));
-    expect(builder.stats).toEqual({ compiled: 1, reused: 1 });
+    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 0 });
     expect(router.current.routes[1]!.filters[0]).not.toBe(old.routes[1]!.filters[0]);
     // a request still running on the old table: nothing closed yet, its route still answers
     expect(log.closed).toEqual([]);
@@ -80,17 +88,61 @@ describe('TableBuilder', () => {
     expect(again.isClosed).toBe(false);
   });
 
+  it('gives a route whose backend alone changed its new backend, with its predicates and filter instances', () => {
+    const { log, builder } = setup();
+    const text = (a: string, c: string): string =>
+      `a: Path("/a") && Method("GET") -> tag("a") -> "${a}"; b: Path("/b") -> tag("b") -> <shunt>; c: Path("/c") -> tag("c") -> ${c};`;
+    const router = new Router(builder.build(routes(text('http://10.0.0.1:8080', '<shunt>'))));
+    const first = router.current;
+    const get = request({ url: '/a', method: 'GET' });
+    const before = first.lookup(get) as Candidate;
+    // a request still running on the first table
+    const inFlight = router.acquire();
+    router.swap(builder.build(routes(text('http://10.0.0.2:8080', '<shunt>'))));
+    const second = router.current;
+    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 1 });
+    const after = second.lookup(get) as Candidate;
+    expect(after.route).not.toBe(before.route);
+    expect(after.route.backend).toEqual({ type: 'network', endpoint: { origin: 'http://10.0.0.2:8080', authority: '10.0.0.2:8080' } });
+    expect(after.route.definition).toBe(second.routes[0]!.definition);
+    // the same predicate and filter instances, none created again, none closed
+    expect(after.predicates).toBe(before.predicates);
+    expect(after.route.filters).toBe(before.route.filters);
+    expect(log.created).toEqual(['tag(a)', 'tag(b)', 'tag(c)']);
+    // the first table, still in use, answers with its own backend
+    expect((inFlight.lookup(get) as Candidate).route.backend).toEqual({ type: 'network', endpoint: { origin: 'http://10.0.0.1:8080', authority: '10.0.0.1:8080' } });
+    router.release(inFlight);
+    expect(first.isClosed).toBe(true);
+    expect(log.closed).toEqual([]);
+
+    // ids moved (the general path), a's backend changed again, c's backend does not compile
+    const defs = routes(`z: Path("/z") -> <shunt>; ` + text('http://10.0.0.3:8080', '<"http://10.0.0.1:8080", "http://10.0.0.2:8080">'));
+    const third = builder.build(defs);
+    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 1 });
+    expect((third.lookup(get) as Candidate).predicates).toBe(before.predicates);
+    // c is set aside as a full compilation sets it aside
+    expect(third.invalid).toEqual(buildTable(defs, deps()).invalid);
+    expect(third.invalid.map((r) => r.id)).toEqual(['c']);
+    expect(log.created).toEqual(['tag(a)', 'tag(b)', 'tag(c)']);
+    router.swap(third);
+    // c's filter goes with the second table, the last one that held it
+    expect(log.closed).toEqual(['tag(c)']);
+    // a's filter is closed once, with the last table holding a route with it
+    router.close();
+    expect(log.closed.sort()).toEqual(['tag(a)', 'tag(b)', 'tag(c)']);
+  });
+
   it('keeps a route whose position changed, and ranks it by its new position', () => {
     const { builder } = setup();
     const first = builder.build(routes(`x: Path("/x") -> <shunt>; p: Path("/p") && Method("GET") -> tag("1") -> <shunt>;`));
     // q ranks like p (same weight): the earlier definition wins
     const second = builder.build(routes(`q: Path("/p") && Header("A", "b") -> tag("2") -> <shunt>; x: Path("/x") -> <shunt>; p: Path("/p") && Method("GET") -> tag("1") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 1, reused: 2 });
+    expect(builder.stats).toEqual({ compiled: 1, reused: 2, rebound: 0 });
     expect(second.routes[2]).toBe(first.routes[1]);
     const both = request({ url: '/p', method: 'GET', headers: { a: 'b' } });
     expect(second.lookup(both)?.route.id).toBe('q');
     const third = builder.build(routes(`p: Path("/p") && Method("GET") -> tag("1") -> <shunt>; q: Path("/p") && Header("A", "b") -> tag("2") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 0, reused: 2 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 0 });
     expect(third.lookup(both)?.route.id).toBe('p');
   });
 
@@ -125,6 +177,9 @@ describe('TableBuilder', () => {
     const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
     const conditions = ['Path("/x")', 'PathSubtree("/x")', 'Path("/y")', '*', 'Path("/x") && Method("GET")', 'Nope()'];
     const filters = ['', 'tag("1") -> ', 'tag("2") -> ', 'failing() -> '];
+    // a change of backend alone keeps the filter instances; an lb backend does not compile here
+    const backends = ['<shunt>', '"http://10.0.0.1:8080"', '"http://10.0.0.2:8080"', '<"http://10.0.0.1:8080", "http://10.0.0.2:8080">'];
+    let rebound = 0;
     // filter instances, not labels: the same label is created many times
     const created = new Set<object>();
     const closed = new Set<object>();
@@ -153,9 +208,12 @@ describe('TableBuilder', () => {
         // one definition changed in place
         const at = Math.floor(random() * defs.length);
         defs = defs.slice();
-        defs[at] = routes(`${defs[at]!.id}: ${pick(conditions)} -> ${pick(filters)}<shunt>;`)[0]!;
+        const was = defs[at]!;
+        // half of the changes are to the backend alone, as an endpoint change is
+        const text = random() < 0.5 ? `${was.id}: ${pick(conditions)} -> ${pick(filters)}${pick(backends)};` : `${was.id}: ${printCalls(was)} -> ${pick(backends)};`;
+        defs[at] = routes(text)[0]!;
       } else if (r < 0.7) {
-        defs = [...defs, routes(`${pick(ids)}: ${pick(conditions)} -> ${pick(filters)}<shunt>;`)[0]!];
+        defs = [...defs, routes(`${pick(ids)}: ${pick(conditions)} -> ${pick(filters)}${pick(backends)};`)[0]!];
       } else if (r < 0.9) {
         defs = defs.filter(() => random() < 0.8);
       } else {
@@ -164,10 +222,12 @@ describe('TableBuilder', () => {
       // now and then a request is still running on the table being replaced
       if (random() < 0.2) held.push(router.acquire());
       const table = builder.build(defs);
+      rebound += builder.stats.rebound;
       router.swap(table);
       if (held.length > 0 && random() < 0.5) router.release(held.shift()!);
       const fresh = buildTable(defs, deps());
       expect(table.invalid).toEqual(fresh.invalid);
+      expect(table.routes.map((r) => r.definition)).toEqual(fresh.routes.map((r) => r.definition));
       for (const url of ['/x', '/y', '/z']) {
         for (const method of ['GET', 'POST']) {
           const got = table.lookup(request({ url, method }));
@@ -183,6 +243,7 @@ describe('TableBuilder', () => {
     router.close();
     // every filter created was closed exactly once
     expect(created.size).toBeGreaterThan(20);
+    expect(rebound).toBeGreaterThan(10);
     expect(closed.size).toBe(created.size);
     expect(closeCalls).toBe(created.size);
   });

@@ -292,19 +292,27 @@ describe('IngressRoutes', () => {
       const b = route('kube_team__b__b_example_org_____api');
       provider.set({ ...first, endpointSlices: [slice('api', ['10.0.1.1', '10.0.1.2']), first.endpointSlices[1]!] });
       expect(tables).toBe(2);
-      // a's route is the same compiled route, filter instance included; b's is new
+      // a's route is the same compiled route; b's is new, with the new backend and b's filter instance
       expect(route('kube_team__a__a_example_org_____web')).toBe(a);
       expect(route('kube_team__b__b_example_org_____api')).not.toBe(b);
       expect(route('kube_team__b__b_example_org_____api').backend).toMatchObject({ type: 'lb' });
-      // the retired table closed the filter of b's old route only
+      expect(route('kube_team__b__b_example_org_____api').filters[0]).toBe(b.filters[0]);
+      // the retired table closed nothing: the new table holds both filters
+      expect(closed).toEqual([]);
+      // a change of b's filter compiles its route again and closes the old instance with the old table
+      const edited = provider.snapshot().ingresses.map((i) =>
+        i.metadata.name === 'b' ? { ...i, metadata: { ...i.metadata, annotations: { 'zalando.org/skipper-filter': 'probe("b2")' } } } : i,
+      );
+      provider.set({ ...provider.snapshot(), ingresses: edited });
+      expect(tables).toBe(3);
       expect(closed).toEqual(['b']);
       // a status write changes nothing the table is made of: no rebuild
       provider.set({ ...provider.snapshot(), ingresses: provider.snapshot().ingresses.map((i) => ({ ...i, metadata: { ...i.metadata, resourceVersion: '9' } })) });
-      expect(tables).toBe(2);
+      expect(tables).toBe(3);
     } finally {
       await skiff.stop({ drainDelayMs: 0 });
     }
     // at shutdown every filter still open is closed, each once
-    expect(closed.sort()).toEqual(['a', 'b', 'b']);
+    expect(closed.sort()).toEqual(['a', 'b', 'b2']);
   });
 });

@@ -4,10 +4,11 @@
  * default backend becomes a per-host catch-all for each of the Ingress's hosts plus a host-less
  * one. Groups are only candidates: overlaps between Ingresses are settled afterwards.
  */
-import type { Call, RouteDefinition } from '../../eskip/definition.js';
+import type { BackendDefinition, Call, RouteDefinition } from '../../eskip/definition.js';
+import { sameBackend, sameCalls } from '../../eskip/equal.js';
 import { ErrorCode } from '../../errors.js';
 import type { ErrorCode as Code } from '../../errors.js';
-import type { Ingress, IngressBackend } from '../objects.js';
+import type { Ingress, IngressBackend, IngressServiceBackend } from '../objects.js';
 import { readAnnotations } from './annotations.js';
 import type { AnnotationProblem, IngressAnnotations, Scope } from './annotations.js';
 import { scopeCustomRoutes } from './custom-routes.js';
@@ -15,7 +16,7 @@ import { checkHost } from './hosts.js';
 import { defaultBackendId, hostDefaultBackendId, routeIdIn, ruleIdPrefix } from './ids.js';
 import { trafficShares } from './traffic.js';
 import { resolveFromState } from './services.js';
-import type { ServiceIndex, ServiceState } from './services.js';
+import type { BackendSettings, Resolution, ServiceIndex, ServiceState } from './services.js';
 import type { SharedCalls } from './shared-calls.js';
 import type { PathMode, SkippedObject } from './types.js';
 
@@ -44,6 +45,20 @@ export interface IngressTranslation {
    * same Ingress object translates to the same result.
    */
   readonly services: readonly ServiceState[];
+  /** Every resolution the translation used, once each: what {@link rebindIngress} resolves again. */
+  readonly backends: readonly BackendUse[];
+}
+
+/** One Service backend the translation resolved, and what it got. */
+export interface BackendUse {
+  readonly state: ServiceState;
+  readonly ref: IngressServiceBackend;
+  readonly settings: BackendSettings;
+  /**
+   * The resolution the routes were made from: after a rebind that changed no backend, the earlier
+   * one, equal to the current one, as the routes still hold its backend.
+   */
+  readonly resolution: Resolution;
 }
 
 export interface IngressContext {
@@ -90,6 +105,7 @@ class IngressTranslator {
   private readonly hosts: string[] = [];
   private readonly skipped: SkippedObject[] = [];
   private readonly services: ServiceState[] = [];
+  private readonly backends: BackendUse[] = [];
 
   constructor(
     private readonly ingress: Ingress,
@@ -122,6 +138,7 @@ class IngressTranslator {
       hosts: exact(this.hosts),
       skipped: exact(this.skipped),
       services: exact(this.services),
+      backends: exact(this.backends),
     };
   }
 
@@ -224,11 +241,10 @@ class IngressTranslator {
   private backendRoute(id: string, ref: NonNullable<IngressBackend['service']>): Omit<RouteDefinition, 'id' | 'predicates'> | undefined {
     const state = this.ctx.services.state(this.namespace, ref.name);
     if (!this.services.includes(state)) this.services.push(state);
-    const resolution = resolveFromState(state, ref, {
-      scheme: this.ann.scheme,
-      algorithm: this.ann.algorithm ?? this.ctx.defaultLoadBalancer,
-      externalNames: this.ctx.externalNames,
-    });
+    const settings = { scheme: this.ann.scheme, algorithm: this.ann.algorithm ?? this.ctx.defaultLoadBalancer, externalNames: this.ctx.externalNames };
+    const resolution = resolveFromState(state, ref, settings);
+    // the paths of one Service get the same resolution object (see resolveFromState): one use
+    if (!this.backends.some((u) => u.resolution === resolution)) this.backends.push({ state, ref, settings, resolution });
     if (!resolution.ok) {
       this.skip(id, ErrorCode.InvalidBackend, resolution.reason);
       return undefined;
@@ -297,6 +313,64 @@ class IngressTranslator {
       });
     }
   }
+}
+
+/**
+ * The translation of the same Ingress after some of the Services it read changed, made from the
+ * previous one when each of its Service backends resolves as before but for the backend itself
+ * (its endpoints): still resolved or still not (for the same reason), still with or without
+ * endpoints, with the same filters. Every decision of translateIngress() depends on the Services
+ * only through those, so the routes are the previous ones with the new backends put in, route for
+ * route what translateIngress() would give, and the rest (predicates, filters, ids, overlap keys,
+ * problems) is kept as it is, objects included. Undefined when any resolution changed otherwise:
+ * the Ingress must be translated again.
+ */
+export function rebindIngress(t: IngressTranslation, services: ServiceIndex): IngressTranslation | undefined {
+  // (old backend, new backend) pairs; an Ingress has few backends
+  let swaps: BackendDefinition[] | undefined;
+  const backends: BackendUse[] = new Array<BackendUse>(t.backends.length);
+  for (let i = 0; i < t.backends.length; i++) {
+    const use = t.backends[i]!;
+    const state = use.state.stale ? services.state(use.state.namespace, use.state.name) : use.state;
+    const was = use.resolution;
+    const now = state === use.state ? was : resolveFromState(state, use.ref, use.settings);
+    let kept = was;
+    if (now !== was) {
+      if (!was.ok || !now.ok) {
+        // both unresolved: the same problem reported, or a translation to report the new one
+        if (was.ok || now.ok || was.reason !== now.reason) return undefined;
+      } else {
+        const a = was.value;
+        const b = now.value;
+        if (a.noEndpoints !== b.noEndpoints || !sameCalls(a.filters, b.filters)) return undefined;
+        if (a.backend !== b.backend && !sameBackend(a.backend, b.backend)) {
+          (swaps ??= []).push(a.backend, b.backend);
+          kept = now;
+        }
+      }
+    }
+    backends[i] = state === use.state && kept === was ? use : { state, ref: use.ref, settings: use.settings, resolution: kept };
+  }
+  const current = t.services.map((s) => (s.stale ? services.state(s.namespace, s.name) : s));
+  if (swaps === undefined) return { ...t, services: current, backends };
+  const pairs = swaps;
+  const rebind = (routes: readonly RouteDefinition[]): readonly RouteDefinition[] => {
+    let out: RouteDefinition[] | undefined;
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i]!;
+      let at = 0;
+      while (at < pairs.length && pairs[at] !== r.backend) at += 2;
+      if (at === pairs.length) continue;
+      out ??= routes.slice();
+      out[i] = { id: r.id, predicates: r.predicates, filters: r.filters, backend: pairs[at + 1]! };
+    }
+    return out ?? routes;
+  };
+  const candidates = t.candidates.map((c) => {
+    const routes = rebind(c.routes);
+    return routes === c.routes ? c : { ...c, routes };
+  });
+  return { candidates, customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
 }
 
 const NO_CALLS: readonly Call[] = Object.freeze([]);

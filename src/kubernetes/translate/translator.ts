@@ -1,9 +1,12 @@
 /**
  * translate() for a stream of snapshots with fixed options, doing only the work a change calls
  * for. Each Ingress keeps its translation while its spec and annotations and the Services it reads
- * (object and EndpointSlices) stay the same, so an endpoint change translates only the Ingresses
- * of that Service again. An Ingress translated again to an equal result keeps the previous route
- * objects, so that later stages can tell unchanged routes by identity.
+ * (object and EndpointSlices) stay the same. When only the endpoints of its Services changed, in a
+ * way that reaches nothing but its backends (see rebindIngress), it is not translated again: its
+ * routes are the previous ones with the new backends, predicates and filters the same objects,
+ * so that the table build can keep their compiled predicates and filters too. Otherwise it is
+ * translated again; an equal result keeps the previous route objects, so that later stages can
+ * tell unchanged routes by identity.
  *
  * When the served Ingresses are the same ones, in the same order and of the same age, and every
  * Ingress translated again produced routes with the same ids, matches and problems as before (an
@@ -13,7 +16,7 @@
  */
 import type { RouteDefinition } from '../../eskip/definition.js';
 import type { Ingress, IngressClass } from '../objects.js';
-import { translateIngress } from './ingress.js';
+import { rebindIngress, translateIngress } from './ingress.js';
 import type { IngressContext, IngressTranslation } from './ingress.js';
 import { sameData } from './same-data.js';
 import { ServiceIndex } from './services.js';
@@ -35,16 +38,21 @@ interface Previous {
   /** The served Ingresses in snapshot order. */
   readonly served: readonly Memo[];
   readonly result: TranslationResult;
-  /** Where each route of `result.routes` is, built when first needed. */
-  positions: Map<RouteDefinition, number> | null;
+  /**
+   * Where the route of each id is in `result.routes`, built when first needed. The results put
+   * in place keep the ids at their positions, so they share it.
+   */
+  positions: Map<string, number> | null;
   byObject: Map<Ingress, Memo> | null;
   byKey: Map<string, Memo> | null;
 }
 
 /** What the last translate() did. */
 export interface TranslatorStats {
-  /** Ingresses translated (the others kept their translation). */
+  /** Ingresses translated (the others kept their translation, or had their backends replaced). */
   readonly translated: number;
+  /** Ingresses whose routes only got new backends (see rebindIngress). */
+  readonly rebound: number;
   readonly reused: number;
   /** Whether the translations were merged afresh, rather than put in place in the previous result. */
   readonly merged: boolean;
@@ -56,8 +64,9 @@ export class ClusterTranslator {
   private classes: readonly IngressClass[] | undefined;
   private isServed: (ingress: Ingress) => boolean = () => false;
   private last: Previous | undefined;
-  private counts: TranslatorStats = { translated: 0, reused: 0, merged: false };
+  private counts: TranslatorStats = { translated: 0, rebound: 0, reused: 0, merged: false };
   private translatedNow = 0;
+  private reboundNow = 0;
 
   constructor(private readonly options: TranslateOptions = {}) {
     this.ctx = ingressContext(options, this.services);
@@ -81,6 +90,7 @@ export class ClusterTranslator {
     this.services.update(snapshot.services, snapshot.endpointSlices);
     this.ctx.calls.rotate();
     this.translatedNow = 0;
+    this.reboundNow = 0;
 
     const all = snapshot.ingresses;
     // Translations do not depend on the classes, only which Ingresses are served does: after a
@@ -110,7 +120,7 @@ export class ClusterTranslator {
     }
 
     let result: TranslationResult;
-    let positions: Map<RouteDefinition, number> | null = null;
+    let positions: Map<string, number> | null = null;
     const inPlace = prev !== undefined && sameSequence(prev.served, served) && changed.every(([a, b]) => sameShape(a, b));
     if (prev !== undefined && inPlace) {
       positions = prev.positions ?? indexRoutes(prev.result.routes);
@@ -124,7 +134,7 @@ export class ClusterTranslator {
       this.services.retain(used);
     }
     this.last = { ingresses: all, memos, served, result, positions, byObject: null, byKey: null };
-    this.counts = { translated: this.translatedNow, reused: served.length - this.translatedNow, merged: !inPlace };
+    this.counts = { translated: this.translatedNow, rebound: this.reboundNow, reused: served.length - this.translatedNow - this.reboundNow, merged: !inPlace };
     return result;
   }
 
@@ -145,10 +155,14 @@ export class ClusterTranslator {
   }
 
   private memoFor(ingress: Ingress, old: Memo | undefined): Memo {
-    if (old !== undefined && old.services.every((s) => !s.stale)) {
-      if (old.ingress === ingress) return old;
-      if (sameInputs(old.ingress, ingress)) {
-        return { ...old, ingress, createdAt: sameData(old.ingress.metadata.creationTimestamp, ingress.metadata.creationTimestamp) ? old.createdAt : createdAt(ingress) };
+    const sameIngress = old !== undefined && (old.ingress === ingress || sameInputs(old.ingress, ingress));
+    if (old !== undefined && sameIngress) {
+      const age = (): number => (old.ingress === ingress || sameData(old.ingress.metadata.creationTimestamp, ingress.metadata.creationTimestamp) ? old.createdAt : createdAt(ingress));
+      if (old.services.every((s) => !s.stale)) return old.ingress === ingress ? old : { ...old, ingress, createdAt: age() };
+      const rebound = rebindIngress(old.translation, this.services);
+      if (rebound !== undefined) {
+        this.reboundNow++;
+        return { ingress, object: old.object, createdAt: age(), translation: rebound, services: rebound.services };
       }
     }
     this.translatedNow++;
@@ -205,20 +219,24 @@ function sameIds(a: readonly RouteDefinition[], b: readonly RouteDefinition[]): 
   return true;
 }
 
-function indexRoutes(routes: readonly RouteDefinition[]): Map<RouteDefinition, number> {
-  const positions = new Map<RouteDefinition, number>();
-  for (let i = 0; i < routes.length; i++) positions.set(routes[i]!, i);
+/** Route ids are unique in a result (merge() keeps the first route of an id). */
+function indexRoutes(routes: readonly RouteDefinition[]): Map<string, number> {
+  const positions = new Map<string, number>();
+  for (let i = 0; i < routes.length; i++) positions.set(routes[i]!.id, i);
   return positions;
 }
 
-/** Puts the routes of `b` where those of `a` (same shape) are in the result; routes left out stay out. */
-function replaceRoutes(a: IngressTranslation, b: IngressTranslation, routes: RouteDefinition[], positions: Map<RouteDefinition, number>): void {
+/**
+ * Puts the routes of `b` where those of `a` (same shape) are in the result; routes left out stay
+ * out: the position of an id holds a route of `a` only if that route won its id.
+ */
+function replaceRoutes(a: IngressTranslation, b: IngressTranslation, routes: RouteDefinition[], positions: Map<string, number>): void {
   const put = (from: readonly RouteDefinition[], to: readonly RouteDefinition[]): void => {
     for (let i = 0; i < from.length; i++) {
-      const at = positions.get(from[i]!);
-      if (at === undefined) continue;
-      positions.delete(from[i]!);
-      positions.set(to[i]!, at);
+      const route = from[i]!;
+      if (route === to[i]) continue;
+      const at = positions.get(route.id);
+      if (at === undefined || routes[at] !== route) continue;
       routes[at] = to[i]!;
     }
   };

@@ -64,7 +64,7 @@ function routeOf(result: ReturnType<typeof translate>, id: string): object {
 }
 
 describe('ClusterTranslator', () => {
-  it('translates again only the Ingresses of a Service whose endpoints changed', () => {
+  it('gives new backends, without translating them again, to the Ingresses of a Service whose endpoints changed', () => {
     const t = new ClusterTranslator(options);
     const first = small();
     const before = t.translate(first);
@@ -74,12 +74,18 @@ describe('ClusterTranslator', () => {
     endpointSlices[3] = slice('ns', 'shared', 'shared-1', ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     const next = { ...first, endpointSlices };
     const after = t.translate(next);
-    expect(t.stats).toEqual({ translated: 2, reused: 3, merged: false });
+    expect(t.stats).toEqual({ translated: 0, rebound: 2, reused: 3, merged: false });
     expect(after).toEqual(translate(next, options));
     // the other Ingresses' routes are the very same objects, the changed ones are new
     expect(routeOf(after, 'kube_ns__c__c_example_org_____c')).toBe(routeOf(before, 'kube_ns__c__c_example_org_____c'));
-    expect(routeOf(after, 'kube_ns__a__a_example_org_____shared')).not.toBe(routeOf(before, 'kube_ns__a__a_example_org_____shared'));
-    expect(routeOf(after, 'kube_ns__a__a_example_org_____shared')).toMatchObject({ backend: { type: 'lb', endpoints: expect.arrayContaining(['http://10.0.0.3:8080']) } });
+    const id = 'kube_ns__a__a_example_org_____shared';
+    expect(routeOf(after, id)).not.toBe(routeOf(before, id));
+    expect(routeOf(after, id)).toMatchObject({ backend: { type: 'lb', endpoints: expect.arrayContaining(['http://10.0.0.3:8080']) } });
+    // with the same predicate and filter lists, and one backend object for the routes of the Service
+    const [was, now] = [routeOf(before, id), routeOf(after, id)] as { predicates: unknown; filters: unknown; backend: unknown }[];
+    expect(now!.predicates).toBe(was!.predicates);
+    expect(now!.filters).toBe(was!.filters);
+    expect((routeOf(after, 'kube_ns__b__b_example_org___api__shared') as { backend: unknown }).backend).toBe(now!.backend);
   });
 
   it('shares predicates and overlap keys between Ingresses and with the translation before a Service change', () => {
@@ -90,11 +96,11 @@ describe('ClusterTranslator', () => {
     // one PathSubtree("/api") for every Ingress with that path
     expect(predicatesOf(before, 'kube_ns__a__a_example_org___api__shared')[1]).toBe(predicatesOf(before, 'kube_ns__c__c_example_org___api__c')[1]);
 
-    // every slice changed: every Ingress translated again, with new backends but the same predicates
+    // every slice changed: every Ingress gets new backends, with the same predicates
     const endpointSlices = first.endpointSlices.map((s) => slice('ns', s.metadata.labels!['kubernetes.io/service-name']!, s.metadata.name, ['10.0.1.1']));
     const next = { ...first, endpointSlices };
     const after = t.translate(next);
-    expect(t.stats.translated).toBe(5);
+    expect(t.stats).toMatchObject({ translated: 0, rebound: 5 });
     expect(after).toEqual(translate(next, options));
     const id = 'kube_ns__c__c_example_org___api__c';
     expect(routeOf(after, id)).not.toBe(routeOf(before, id));
@@ -117,7 +123,7 @@ describe('ClusterTranslator', () => {
     const first = small();
     const before = t.translate(first);
     const after = t.translate(structuredClone(first));
-    expect(t.stats).toEqual({ translated: 0, reused: 5, merged: false });
+    expect(t.stats).toEqual({ translated: 0, rebound: 0, reused: 5, merged: false });
     after.routes.forEach((r, i) => expect(r).toBe(before.routes[i]));
   });
 
@@ -129,8 +135,33 @@ describe('ClusterTranslator', () => {
     const endpointSlices = first.endpointSlices.slice();
     endpointSlices[0] = { ...slice('ns', 'c', 'c-1', ['10.0.0.1', '10.0.0.2']), endpoints: [...endpointSlices[0]!.endpoints!, { addresses: ['10.0.0.9'], conditions: { ready: false } }] };
     const after = t.translate({ ...first, endpointSlices });
-    expect(t.stats.translated).toBe(1);
+    expect(t.stats).toMatchObject({ translated: 0, rebound: 1 });
     expect(routeOf(after, 'kube_ns__c__c_example_org_____c')).toBe(routeOf(before, 'kube_ns__c__c_example_org_____c'));
+  });
+
+  it('translates an Ingress again when a Service change reaches more than its backends', () => {
+    const t = new ClusterTranslator(options);
+    const first = small();
+    t.translate(first);
+    // the last endpoint of c goes: its routes answer 502 from a shunt, with other filters
+    const endpointSlices = first.endpointSlices.slice();
+    endpointSlices[0] = slice('ns', 'c', 'c-1', []);
+    const gone = { ...first, endpointSlices };
+    expect(t.translate(gone)).toEqual(translate(gone, options));
+    expect(t.stats).toMatchObject({ translated: 1, rebound: 0 });
+    // and back: translated again; then a new address: rebound
+    expect(t.translate(first)).toEqual(translate(first, options));
+    expect(t.stats).toMatchObject({ translated: 1, rebound: 0 });
+    endpointSlices[0] = slice('ns', 'c', 'c-1', ['10.0.0.7']);
+    const moved = { ...first, endpointSlices };
+    expect(t.translate(moved)).toEqual(translate(moved, options));
+    expect(t.stats).toMatchObject({ translated: 0, rebound: 1 });
+    // the Service object itself changes its port: the route set aside, so translated again
+    const services = first.services.slice();
+    services[0] = { ...services[0]!, spec: { ports: [{ name: 'http', port: 81, targetPort: 8080 }] } };
+    const other = { ...moved, services };
+    expect(t.translate(other)).toEqual(translate(other, options));
+    expect(t.stats).toMatchObject({ translated: 1, rebound: 0 });
   });
 
   it('merges afresh when an Ingress comes or goes, or when a route id changes', () => {
@@ -153,7 +184,7 @@ describe('ClusterTranslator', () => {
     const before = t.translate(first);
     // manifests read again: an equal list, another array
     expect(t.translate({ ...first, ingressClasses: [] }).routes).toEqual(before.routes);
-    expect(t.stats).toEqual({ translated: 0, reused: 5, merged: false });
+    expect(t.stats).toEqual({ translated: 0, rebound: 0, reused: 5, merged: false });
     // a class change asks every Ingress again whether it is served, but translates none
     const other: IngressClass = { metadata: { name: 'other' }, spec: { controller: 'example.org/other' } };
     expectSame(t, { ...first, ingressClasses: [other] });
