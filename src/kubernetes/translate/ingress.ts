@@ -352,7 +352,8 @@ export function rebindIngress(t: IngressTranslation, services: ServiceIndex): In
     backends[i] = state === use.state && kept === was ? use : { state, ref: use.ref, settings: use.settings, resolution: kept };
   }
   const current = t.services.map((s) => (s.stale ? services.state(s.namespace, s.name) : s));
-  if (swaps === undefined) return { ...t, services: current, backends };
+  // object literals of the shape translateIngress() makes (a spread copy takes more memory)
+  if (swaps === undefined) return { candidates: t.candidates, customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
   const pairs = swaps;
   const rebind = (routes: readonly RouteDefinition[]): readonly RouteDefinition[] => {
     let out: RouteDefinition[] | undefined;
@@ -368,7 +369,7 @@ export function rebindIngress(t: IngressTranslation, services: ServiceIndex): In
   };
   const candidates = t.candidates.map((c) => {
     const routes = rebind(c.routes);
-    return routes === c.routes ? c : { ...c, routes };
+    return routes === c.routes ? c : { kind: c.kind, key: c.key, host: c.host, catchAll: c.catchAll, routes };
   });
   return { candidates, customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
 }
