@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { ExchangeRecord } from '../proxy/observer.js';
 import type { Logger } from '../log.js';
 import { ErrorCode, SkiffError } from '../errors.js';
-import { BatchWriter } from './batch-writer.js';
+import { BatchWriter, DEFAULT_BATCH_BYTES } from './batch-writer.js';
 import { formatAccessLine } from './line.js';
 import { encodeAccessLine, maxLineBytes } from './line-encoder.js';
 import { FLOW_ID_HEADER, FLOW_ID_STATE_KEY } from '../../filters/tracing/flow-id.js';
@@ -55,7 +55,7 @@ export class AccessLog {
     this.random = options.random ?? Math.random;
     const dest = options.destination ?? 'stdout';
     this.ownsStream = typeof dest === 'string';
-    this.stream = typeof dest === 'string' ? openDestination(dest) : dest;
+    this.stream = typeof dest === 'string' ? openDestination(dest, 4 * (options.batchBytes ?? DEFAULT_BATCH_BYTES)) : dest;
     this.writer = new BatchWriter(this.stream, {
       ...(options.batchBytes === undefined ? {} : { batchBytes: options.batchBytes }),
       ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
@@ -82,12 +82,17 @@ export class AccessLog {
   }
 }
 
-function openDestination(dest: string): Writable {
+/**
+ * The stream's high-water mark is a few chunks, not fs streams' 16 KiB: below a chunk, every
+ * chunk write would report "wait for drain", and the writer would hold lines back from a
+ * destination that keeps up perfectly well.
+ */
+function openDestination(dest: string, highWaterMark: number): Writable {
   if (dest === 'stdout' || dest === 'stderr') {
     // The descriptor stays open when the stream ends: it belongs to the process.
-    return createWriteStream('', { fd: dest === 'stdout' ? 1 : 2, autoClose: false });
+    return createWriteStream('', { fd: dest === 'stdout' ? 1 : 2, autoClose: false, highWaterMark });
   }
-  return createWriteStream(dest, { flags: 'a' });
+  return createWriteStream(dest, { flags: 'a', highWaterMark });
 }
 
 /** The flow id the flowId filter set or kept, else the one the client sent. */

@@ -21,6 +21,9 @@ export interface BatchWriterOptions {
   readonly onError?: (err: Error) => void;
 }
 
+/** Chunk size when none is given: a write per 64 KiB of lines. */
+export const DEFAULT_BATCH_BYTES = 64 * 1024;
+
 function flushLater(w: BatchWriter): void {
   w.flush();
 }
@@ -43,16 +46,19 @@ export class BatchWriter {
   private readonly size: number;
   private readonly maxQueued: number;
   private readonly interval: number;
+  // Only the chunks already sealed go out on 'drain': sealing the chunk being filled as well
+  // would turn every drain into one more small write and one more fresh chunk, and the timer
+  // writes that chunk soon enough.
   private readonly drained = (): void => {
     this.blocked = false;
-    this.flush();
+    if (!this.failed) this.send();
   };
 
   constructor(
     private readonly dest: Writable,
     options: BatchWriterOptions = {},
   ) {
-    this.size = options.batchBytes ?? 64 * 1024;
+    this.size = options.batchBytes ?? DEFAULT_BATCH_BYTES;
     this.maxQueued = options.maxQueuedBytes ?? 4 * 1024 * 1024;
     this.interval = options.flushIntervalMs ?? 20;
     this.chunk = Buffer.allocUnsafe(this.size);

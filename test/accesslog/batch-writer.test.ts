@@ -100,6 +100,25 @@ describe('BatchWriter', () => {
     expect(dest.text).toBe(line.repeat(7));
   });
 
+  it('sends only sealed chunks on drain and leaves the chunk being filled to the timer', async () => {
+    const dest = new Recorder(64);
+    dest.stalled = true;
+    const w = new BatchWriter(dest, { batchBytes: 100, flushIntervalMs: 40 });
+    const line = 'y'.repeat(29) + '\n';
+    for (let i = 0; i < 4; i++) w.write(line); // three lines fill the first chunk, the fourth starts the next
+    expect(dest.chunks).toHaveLength(1);
+    expect(dest.writableNeedDrain).toBe(true);
+    w.write(line); // the second chunk holds two lines now
+    dest.release();
+    await tick();
+    // The drain found nothing sealed: the half-full chunk was not cut into a write of its own.
+    expect(dest.chunks).toHaveLength(1);
+    w.write(line);
+    await sleep(80);
+    expect(dest.chunks).toEqual([line.repeat(3), line.repeat(3)]);
+    expect(w.written).toBe(6);
+  });
+
   it('drops lines and reports once when the destination fails', async () => {
     const dest = new Writable({
       write(_c, _e, cb) {
