@@ -22,6 +22,14 @@ export interface Balancer {
   readonly algorithm: string;
   /** hot path. `exclude` skips one endpoint (the one a retry failed on) when others exist. */
   pick(req: RequestView, hashKey: string | undefined, exclude?: Endpoint): Endpoint;
+  /**
+   * Takes over the endpoints of `other`, a balancer of the same algorithm just made for the
+   * route's new endpoint list, and answers true; false (nothing changed) for another algorithm.
+   * A table rebuild after the pods of a Service moved keeps the route, and this balancer, and
+   * only swaps the list: the next pick chooses among the new endpoints. Round-robin keeps its
+   * position; passive health is looked at again on the next pick.
+   */
+  adopt(other: Balancer): boolean;
 }
 
 export const defaultAlgorithm = 'roundRobin';
@@ -71,9 +79,17 @@ abstract class HealthAware {
   protected out: Uint8Array;
   private seen: number;
 
-  constructor(protected readonly endpoints: readonly Endpoint[]) {
+  constructor(protected endpoints: readonly Endpoint[]) {
     this.live = endpoints;
     this.out = noneOut(endpoints.length);
+    this.seen = -1;
+  }
+
+  /** The endpoints of `other` from now on, with nothing left out until the next pick looks at health again. */
+  protected take(other: HealthAware): void {
+    this.endpoints = other.endpoints;
+    this.live = other.endpoints;
+    this.out = noneOut(other.endpoints.length);
     this.seen = -1;
   }
 
@@ -116,6 +132,13 @@ class RoundRobin extends HealthAware implements Balancer {
     this.next = Math.floor(Math.random() * endpoints.length);
   }
 
+  adopt(other: Balancer): boolean {
+    if (!(other instanceof RoundRobin)) return false;
+    // the position is kept: pick reduces it modulo the new length
+    this.take(other);
+    return true;
+  }
+
   pick(_req: RequestView, _key: string | undefined, exclude?: Endpoint): Endpoint {
     const live = this.refresh();
     const i = this.next % live.length;
@@ -127,6 +150,12 @@ class RoundRobin extends HealthAware implements Balancer {
 class RandomChoice extends HealthAware implements Balancer {
   readonly algorithm = 'random';
 
+  adopt(other: Balancer): boolean {
+    if (!(other instanceof RandomChoice)) return false;
+    this.take(other);
+    return true;
+  }
+
   pick(_req: RequestView, _key: string | undefined, exclude?: Endpoint): Endpoint {
     const live = this.refresh();
     return skip(live, Math.floor(Math.random() * live.length), exclude);
@@ -135,6 +164,12 @@ class RandomChoice extends HealthAware implements Balancer {
 
 class PowerOfTwoChoices extends HealthAware implements Balancer {
   readonly algorithm = 'powerOfRandomNChoices';
+
+  adopt(other: Balancer): boolean {
+    if (!(other instanceof PowerOfTwoChoices)) return false;
+    this.take(other);
+    return true;
+  }
 
   pick(_req: RequestView, _key: string | undefined, exclude?: Endpoint): Endpoint {
     const live = this.refresh();
@@ -155,8 +190,8 @@ const virtualNodes = 100;
 
 class ConsistentHash extends HealthAware implements Balancer {
   readonly algorithm = 'consistentHash';
-  private readonly ring: Uint32Array;
-  private readonly owners: Uint32Array;
+  private ring: Uint32Array;
+  private owners: Uint32Array;
 
   constructor(endpoints: readonly Endpoint[]) {
     super(endpoints);
@@ -167,6 +202,15 @@ class ConsistentHash extends HealthAware implements Balancer {
     points.sort((x, y) => x.hash - y.hash || x.owner - y.owner);
     this.ring = Uint32Array.from(points, (p) => p.hash);
     this.owners = Uint32Array.from(points, (p) => p.owner);
+  }
+
+  adopt(other: Balancer): boolean {
+    if (!(other instanceof ConsistentHash)) return false;
+    // the ring of the new list, already built by `other`
+    this.take(other);
+    this.ring = other.ring;
+    this.owners = other.owners;
+    return true;
   }
 
   pick(req: RequestView, key: string | undefined, exclude?: Endpoint): Endpoint {

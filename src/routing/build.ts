@@ -12,12 +12,19 @@
  * one of its id only in its backend (the pods of its Service changed) keeps the compiled
  * predicates and filter instances and gets only its backend compiled again: after every pod of
  * the cluster was rescheduled, a rebuild makes 30,000 backends instead of 30,000 routes, and
- * keeps far less next to the previous table until that one is let go. Filter instances are shared
- * by every table that holds a route with them and are closed when the last of those tables closes.
+ * keeps far less next to the previous table until that one is let go. When that backend is
+ * load-balanced and only its endpoint list changed (the same algorithm), the route is not even
+ * made again: its Route, Candidate and balancer stay, the balancer takes the new list and the Route
+ * the new definition, so a table retiring meanwhile sees them too (a request on it has already
+ * picked its endpoint). When no route changed its place, the new table shares the previous one's
+ * matcher index. Filter instances are shared by every table that holds a route with them and are
+ * closed when the last of those tables closes.
  */
 import type { RouteDefinition } from '../eskip/definition.js';
 import { sameCalls, sameDefinition } from '../eskip/equal.js';
 import type { Backend } from '../backend/backend.js';
+import { adoptEndpoints } from '../backend/compile.js';
+import type { Filter } from '../spec.js';
 import type { InvalidRoute, Route } from './route.js';
 import { closeRouteFilters } from './route.js';
 import { ErrorCode, SkiffError } from '../errors.js';
@@ -67,6 +74,19 @@ class SharedFilters {
 }
 
 /**
+ * A compiled route as the builder keeps it: not frozen as compileRoute's, since an endpoint-only
+ * change of its definition puts the new definition here (and the new endpoints in its balancer).
+ */
+class BuiltRoute implements Route {
+  constructor(
+    readonly id: string,
+    public definition: RouteDefinition,
+    readonly filters: readonly Filter[],
+    readonly backend: Backend,
+  ) {}
+}
+
+/**
  * A compiled route and its place in the index, as the builder keeps it: one object per route,
  * as a rebuild after every pod moved makes 30,000 of them.
  */
@@ -79,12 +99,17 @@ class SharedRoute implements Placement {
     readonly filters: SharedFilters,
   ) {}
 
+  /** The route of a fresh compilation, in a BuiltRoute of its own. */
   static of(p: Placement, filters: SharedFilters): SharedRoute {
-    return new SharedRoute(p.candidate, p.path, p.hosts, p.wildcardSuffix, filters);
+    const c = p.candidate;
+    const r = c.route;
+    const route = new BuiltRoute(r.id, r.definition, r.filters, r.backend);
+    return new SharedRoute(new Candidate(route, c.order, c.weight, c.predicates, c.hostChecks), p.path, p.hosts, p.wildcardSuffix, filters);
   }
 
-  get route(): Route {
-    return this.candidate.route;
+  get route(): BuiltRoute {
+    // every Candidate of a SharedRoute is made by of() or with(), around a BuiltRoute
+    return this.candidate.route as BuiltRoute;
   }
 
   get definition(): RouteDefinition {
@@ -97,7 +122,7 @@ class SharedRoute implements Placement {
   }
 
   /** The same route in another Candidate: another position, or another Route (a new backend). */
-  with(route: Route, order: number): SharedRoute {
+  with(route: BuiltRoute, order: number): SharedRoute {
     const c = this.candidate;
     return new SharedRoute(new Candidate(route, order, c.weight, c.predicates, c.hostChecks), this.path, this.hosts, this.wildcardSuffix, this.filters);
   }
@@ -111,10 +136,11 @@ class SharedRouteTable extends RouteTable {
   private released = false;
 
   constructor(
-    private readonly shared: readonly SharedRoute[],
+    readonly shared: readonly SharedRoute[],
     invalid: readonly InvalidRoute[],
+    same?: SharedRouteTable,
   ) {
-    super(shared, invalid);
+    super(shared, invalid, same);
     // one route per id in a table, so a table counts each set of filters once
     for (const s of shared) s.filters.tables++;
   }
@@ -141,7 +167,10 @@ export interface BuildStats {
   readonly compiled: number;
   /** Routes taken from the previous table as they were. */
   readonly reused: number;
-  /** Routes of the previous table given a new backend, with their predicates and filters kept. */
+  /**
+   * Routes of the previous table given a new backend, with their predicates and filters kept, or
+   * (load-balanced, same algorithm) only new endpoints, in the very same route.
+   */
   readonly rebound: number;
 }
 
@@ -156,6 +185,8 @@ export interface BuildStats {
 export class TableBuilder {
   private lastDefs: readonly RouteDefinition[] = [];
   private outcomes: Outcome[] = [];
+  /** The last table built (the live one, as skiff swaps it in at once): its index may serve the next. */
+  private last: SharedRouteTable | null = null;
   private counts: BuildStats = { compiled: 0, reused: 0, rebound: 0 };
 
   constructor(private readonly deps: BuildDeps) {}
@@ -224,7 +255,11 @@ export class TableBuilder {
         else compile(def, order);
       }
     }
-    const table = new SharedRouteTable(shared, invalid);
+    // every route in the place it had (an endpoint change): the last table's list and index serve
+    const last = this.last;
+    const same = last !== null && sameRoutes(last.shared, shared) ? last : undefined;
+    const table = new SharedRouteTable(same?.shared ?? shared, invalid, same);
+    this.last = table;
     this.lastDefs = defs;
     this.outcomes = outcomes;
     this.counts = { compiled, reused: shared.length - compiled - rebound, rebound };
@@ -232,10 +267,12 @@ export class TableBuilder {
   }
 
   /**
-   * The route of `was` with the backend of `def`, which differs from its definition only there:
-   * the same predicates (in a new Candidate, as the Route is new) and filter instances. Undefined
+   * The route of `was` with the backend of `def`, which differs from its definition only there.
+   * A load-balanced backend of the same algorithm keeps its Backend and balancer, which take the
+   * new endpoints, and `was` itself is returned with `def` as its definition. Any other keeps the
+   * same predicates (in a new Candidate, as the Route is new) and filter instances. Undefined
    * when the backend does not compile, so that the route is compiled in full and set aside with
-   * the error a full compilation reports.
+   * the error a full compilation reports; `was` is then left as it was.
    */
   private rebind(was: SharedRoute, def: RouteDefinition, order: number): SharedRoute | undefined {
     let backend: Backend;
@@ -244,7 +281,12 @@ export class TableBuilder {
     } catch {
       return undefined;
     }
-    return was.with(Object.freeze({ id: def.id, definition: def, filters: was.route.filters, backend }), order);
+    const route = was.route;
+    if (adoptEndpoints(route.backend, backend)) {
+      route.definition = def;
+      return was;
+    }
+    return was.with(new BuiltRoute(def.id, def, route.filters, backend), order);
   }
 
   /** True when `defs` has the last build's ids at the same positions (most objects being the same ones). */
@@ -258,6 +300,13 @@ export class TableBuilder {
     }
     return true;
   }
+}
+
+/** The same SharedRoute objects in the same order. */
+function sameRoutes(a: readonly SharedRoute[], b: readonly SharedRoute[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Same id, predicates and filters (the same lists, as translation keeps them, or equal ones): only the backend differs. */

@@ -26,11 +26,16 @@ export class RouteTable {
   private readonly index: HostIndex;
   private closed = false;
 
-  constructor(placements: readonly Placement[], invalid: readonly InvalidRoute[]) {
-    this.routes = Object.freeze(placements.map((p) => p.candidate.route));
+  /**
+   * `same`, when given, is a table of the very same placements in the same order (a rebuild that
+   * changed no route's place, only endpoints, see TableBuilder): its route list and index, which
+   * nothing changes once built, serve this table as they are instead of being built again.
+   */
+  constructor(placements: readonly Placement[], invalid: readonly InvalidRoute[], same?: RouteTable) {
+    this.routes = same?.routes ?? Object.freeze(placements.map((p) => p.candidate.route));
     this.invalid = Object.freeze([...invalid]);
     this.createdAt = new Date();
-    this.index = new HostIndex(placements);
+    this.index = same?.index ?? new HostIndex(placements);
   }
 
   static empty(): RouteTable {

@@ -13,6 +13,9 @@ import { request } from '../predicates/create.js';
 import { type FilterLog, deps } from './table-support.js';
 import type { Candidate } from '../../src/routing/candidate.js';
 import { printRoutes } from '../../src/eskip/printer.js';
+import { compileBackend, EndpointCache } from '../../src/backend/compile.js';
+import type { BuildDeps } from '../../src/routing/build.js';
+import { ErrorCode, SkiffError } from '../../src/errors.js';
 
 /** The predicates and filters of a definition as eskip text (`P() && Q() -> f() -> `), without the backend. */
 function printCalls(def: RouteDefinition): string {
@@ -177,14 +180,33 @@ describe('TableBuilder', () => {
     const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
     const conditions = ['Path("/x")', 'PathSubtree("/x")', 'Path("/y")', '*', 'Path("/x") && Method("GET")', 'Nope()'];
     const filters = ['', 'tag("1") -> ', 'tag("2") -> ', 'failing() -> '];
-    // a change of backend alone keeps the filter instances; an lb backend does not compile here
-    const backends = ['<shunt>', '"http://10.0.0.1:8080"', '"http://10.0.0.2:8080"', '<"http://10.0.0.1:8080", "http://10.0.0.2:8080">'];
+    // a change of backend alone keeps the filter instances, a change of endpoints alone the whole
+    // route; an lb backend with 10.0.0.9 does not compile here
+    const backends = [
+      '<shunt>',
+      '"http://10.0.0.1:8080"',
+      '"http://10.0.0.2:8080"',
+      '<"http://10.0.0.1:8080", "http://10.0.0.2:8080">',
+      '<"http://10.0.0.1:8080", "http://10.0.0.3:8080", "http://10.0.0.4:8080">',
+      '<random, "http://10.0.0.1:8080", "http://10.0.0.2:8080">',
+      '<random, "http://10.0.0.2:8080", "http://10.0.0.3:8080">',
+      '<"http://10.0.0.9:8080", "http://10.0.0.2:8080">',
+    ];
     let rebound = 0;
     // filter instances, not labels: the same label is created many times
     const created = new Set<object>();
     const closed = new Set<object>();
     let closeCalls = 0;
-    const d = deps();
+    const cache = new EndpointCache();
+    const withLb = (base: BuildDeps): BuildDeps => ({
+      ...base,
+      compileBackend: (def) => {
+        if (def.type !== 'lb') return base.compileBackend(def);
+        if (def.endpoints.includes('http://10.0.0.9:8080')) throw new SkiffError(ErrorCode.InvalidBackend, 'no route to 10.0.0.9');
+        return compileBackend(def, cache);
+      },
+    });
+    const d = withLb(deps());
     d.filters.register({
       name: 'tag',
       create() {
@@ -225,9 +247,17 @@ describe('TableBuilder', () => {
       rebound += builder.stats.rebound;
       router.swap(table);
       if (held.length > 0 && random() < 0.5) router.release(held.shift()!);
-      const fresh = buildTable(defs, deps());
+      const fresh = buildTable(defs, withLb(deps()));
       expect(table.invalid).toEqual(fresh.invalid);
       expect(table.routes.map((r) => r.definition)).toEqual(fresh.routes.map((r) => r.definition));
+      // a balancer picks from the endpoints and with the algorithm of its route's definition
+      for (const route of table.routes) {
+        const def = route.definition.backend;
+        if (route.backend.type !== 'lb' || def.type !== 'lb') continue;
+        expect(route.backend.endpoints.map((e) => e.origin)).toEqual(def.endpoints);
+        expect(route.backend.balancer.algorithm).toBe(def.algorithm ?? 'roundRobin');
+        expect(def.endpoints).toContain(route.backend.balancer.pick(request({ url: '/x' }), undefined).origin);
+      }
       for (const url of ['/x', '/y', '/z']) {
         for (const method of ['GET', 'POST']) {
           const got = table.lookup(request({ url, method }));
