@@ -18,8 +18,11 @@ import { sameData } from './same-data.js';
  * is stale, and resolutions are not repeated.
  */
 export class ServiceState {
-  /** Resolutions by port and backend settings: many paths share one Service, nearly always with one of each. */
-  readonly resolved: ResolvedPort[] = [];
+  /**
+   * Resolutions by port and backend settings: many paths share one Service, nearly always with one
+   * of each. Replaced, sized exactly, when one is added (a pushed-to array keeps room for 16).
+   */
+  resolved: readonly ResolvedPort[] = NO_RESOLUTIONS;
   /** Set once the Service or its slices changed: a newer state stands for it now. */
   stale = false;
 
@@ -32,6 +35,8 @@ export class ServiceState {
 }
 
 const NO_SLICES: readonly EndpointSlice[] = Object.freeze([]);
+
+const NO_RESOLUTIONS: readonly never[] = Object.freeze([]);
 
 /**
  * The Services and EndpointSlices of a snapshot by `namespace/name`, kept across snapshots. Each
@@ -103,9 +108,14 @@ export class ServiceIndex {
     return this.slices.get(key(namespace, service)) ?? NO_SLICES;
   }
 
+  /**
+   * Marks a state stale and puts the Service's new state in its place: the Ingresses that read it
+   * ask again at once. Replacing the entry, rather than deleting it and adding it back when asked,
+   * leaves the Map nothing to rehash when every Service changed.
+   */
   private retire(k: string, state: ServiceState): void {
     state.stale = true;
-    this.states.delete(k);
+    this.states.set(k, new ServiceState(state.namespace, state.name, this.services.get(k), this.slices.get(k) ?? NO_SLICES));
   }
 
   /** Services replaced in place (same length, same names at the same positions); false when it is not that. */
@@ -205,6 +215,9 @@ export interface ResolvedBackend {
 
 export type Resolution = { readonly ok: true; readonly value: ResolvedBackend } | { readonly ok: false; readonly reason: string };
 
+/** The filters of a backend that needs none: one list for every Service. */
+const NO_FILTERS: readonly Call[] = Object.freeze([]);
+
 const NO_ENDPOINTS: ResolvedBackend = {
   backend: { type: 'shunt' },
   filters: [
@@ -244,7 +257,8 @@ export function resolveFromState(state: ServiceState, ref: IngressServiceBackend
     }
   }
   const resolution = resolve(state, ref, settings);
-  state.resolved.push({ portName, portNumber, scheme: settings.scheme, algorithm: settings.algorithm, externalNames: settings.externalNames, resolution });
+  const r: ResolvedPort = { portName, portNumber, scheme: settings.scheme, algorithm: settings.algorithm, externalNames: settings.externalNames, resolution };
+  state.resolved = state.resolved.length === 0 ? [r] : [...state.resolved, r];
   return resolution;
 }
 
@@ -258,10 +272,10 @@ function resolve(state: ServiceState, ref: IngressServiceBackend, settings: Back
   if (port === undefined) return { ok: false, reason: `service ${namespace}/${ref.name} has no port ${wanted}` };
   const endpoints = readyEndpoints(state.slices, port, settings.scheme);
   if (endpoints.length === 0) return { ok: true, value: NO_ENDPOINTS };
-  if (endpoints.length === 1) return { ok: true, value: { backend: { type: 'network', address: endpoints[0]! }, filters: [], noEndpoints: false } };
+  if (endpoints.length === 1) return { ok: true, value: { backend: { type: 'network', address: endpoints[0]! }, filters: NO_FILTERS, noEndpoints: false } };
   return {
     ok: true,
-    value: { backend: { type: 'lb', algorithm: settings.algorithm, endpoints }, filters: [], noEndpoints: false },
+    value: { backend: { type: 'lb', algorithm: settings.algorithm, endpoints }, filters: NO_FILTERS, noEndpoints: false },
   };
 }
 
