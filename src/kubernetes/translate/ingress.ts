@@ -22,7 +22,11 @@ import type { PathMode, SkippedObject } from './types.js';
 
 export type CandidateKind = 'rule' | 'host-default' | 'default';
 
-/** Routes that share one match; the whole group wins or loses an overlap together. */
+/**
+ * Routes that share one match; the whole group wins or loses an overlap together. Its routes are
+ * `count` routes of the translation's `routes` from `first`: a translation given new backends (see
+ * {@link rebindIngress}) has a new route list and the same candidates.
+ */
 export interface Candidate {
   readonly kind: CandidateKind;
   /** Equal keys overlap: the match (predicates before traffic splitting) and the kind. */
@@ -31,11 +35,14 @@ export interface Candidate {
   readonly host: string | undefined;
   /** Matches every request of its host (or every request, host-less) with no other condition. */
   readonly catchAll: boolean;
-  readonly routes: readonly RouteDefinition[];
+  readonly first: number;
+  readonly count: number;
 }
 
 export interface IngressTranslation {
   readonly candidates: readonly Candidate[];
+  /** The routes of the candidates, candidate after candidate. */
+  readonly routes: readonly RouteDefinition[];
   readonly customRoutes: readonly RouteDefinition[];
   /** Every valid host named by the Ingress's rules, in order. */
   readonly hosts: readonly string[];
@@ -100,6 +107,7 @@ class IngressTranslator {
   /** The annotation predicates as an overlap-key part. */
   private readonly predicatesKey: string;
   private readonly candidates: Candidate[] = [];
+  private readonly routes: RouteDefinition[] = [];
   private readonly customRoutes: RouteDefinition[] = [];
   /** Few per Ingress: arrays, without the cost of a Set each. */
   private readonly hosts: string[] = [];
@@ -134,12 +142,18 @@ class IngressTranslator {
     // Kept while the Ingress is unchanged: arrays sized exactly (a pushed-to array keeps spare room).
     return {
       candidates: exact(this.candidates),
+      routes: exact(this.routes),
       customRoutes: exact(this.customRoutes),
       hosts: exact(this.hosts),
       skipped: exact(this.skipped),
       services: exact(this.services),
       backends: exact(this.backends),
     };
+  }
+
+  private addCandidate(kind: CandidateKind, key: string, host: string | undefined, catchAll: boolean, routes: readonly RouteDefinition[]): void {
+    this.candidates.push({ kind, key, host, catchAll, first: this.routes.length, count: routes.length });
+    for (const r of routes) this.routes.push(r);
   }
 
   private skip(id: string | undefined, code: Code, reason: string): void {
@@ -228,13 +242,7 @@ class IngressTranslator {
       return { id: r.id, predicates: joinCalls(predicates, share.predicates), filters: r.route.filters, backend: r.route.backend };
     });
     if (routes.length === 0) return;
-    this.candidates.push({
-      kind: 'rule',
-      key: shared?.key ?? key(),
-      host,
-      catchAll: this.ann.predicates.length === 0 && isCatchAllPath(group.predicate),
-      routes,
-    });
+    this.addCandidate('rule', shared?.key ?? key(), host, this.ann.predicates.length === 0 && isCatchAllPath(group.predicate), routes);
   }
 
   /** The filters and backend of a route to a Service; undefined (and a skipped entry) when it cannot be built. */
@@ -294,23 +302,11 @@ class IngressTranslator {
     const route = this.backendRoute(id, db.service);
     if (route === undefined) return;
     const catchAll = this.ann.predicates.length === 0;
-    this.candidates.push({
-      kind: 'default',
-      key: 'default|' + this.predicatesKey,
-      host: undefined,
-      catchAll,
-      routes: [{ id, predicates: this.ann.predicates, ...route }],
-    });
+    this.addCandidate('default', 'default|' + this.predicatesKey, undefined, catchAll, [{ id, predicates: this.ann.predicates, ...route }]);
     let i = 0;
     for (const host of this.hosts) {
       const predicates = joinCalls(this.ctx.calls.host(host), this.ann.predicates);
-      this.candidates.push({
-        kind: 'host-default',
-        key: ['host-default', host, this.predicatesKey].join('|'),
-        host,
-        catchAll,
-        routes: [{ id: hostIds[i++]!, predicates, ...route }],
-      });
+      this.addCandidate('host-default', ['host-default', host, this.predicatesKey].join('|'), host, catchAll, [{ id: hostIds[i++]!, predicates, ...route }]);
     }
   }
 }
@@ -353,7 +349,7 @@ export function rebindIngress(t: IngressTranslation, services: ServiceIndex): In
   }
   const current = t.services.map((s) => (s.stale ? services.state(s.namespace, s.name) : s));
   // object literals of the shape translateIngress() makes (a spread copy takes more memory)
-  if (swaps === undefined) return { candidates: t.candidates, customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
+  if (swaps === undefined) return { candidates: t.candidates, routes: t.routes, customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
   const pairs = swaps;
   const rebind = (routes: readonly RouteDefinition[]): readonly RouteDefinition[] => {
     let out: RouteDefinition[] | undefined;
@@ -367,11 +363,8 @@ export function rebindIngress(t: IngressTranslation, services: ServiceIndex): In
     }
     return out ?? routes;
   };
-  const candidates = t.candidates.map((c) => {
-    const routes = rebind(c.routes);
-    return routes === c.routes ? c : { kind: c.kind, key: c.key, host: c.host, catchAll: c.catchAll, routes };
-  });
-  return { candidates, customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
+  // the candidates stay: only the route list is new
+  return { candidates: t.candidates, routes: rebind(t.routes), customRoutes: t.customRoutes, hosts: t.hosts, skipped: t.skipped, services: current, backends };
 }
 
 const NO_CALLS: readonly Call[] = Object.freeze([]);

@@ -31,6 +31,8 @@ import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions, Tran
 
 interface Winner {
   readonly candidate: Candidate;
+  /** The route list of its translation. */
+  readonly routes: readonly RouteDefinition[];
   readonly object: string;
   readonly createdAt: number;
 }
@@ -90,17 +92,19 @@ export function merge(ingresses: readonly TranslatedIngress[], options: Translat
     for (const candidate of t.candidates) {
       const winner = winners.get(candidate.key);
       if (winner === undefined) {
-        winners.set(candidate.key, { candidate, object, createdAt: created });
+        winners.set(candidate.key, { candidate, routes: t.routes, object, createdAt: created });
         continue;
       }
-      const first = winner.candidate.routes[0]!.id;
+      const first = winner.routes[winner.candidate.first]!.id;
       const reason =
         winner.object === object
           ? `repeats the match of route ${first} in the same ingress; the first rule wins`
           : `overlaps route ${first} of ingress ${winner.object} (same host, path and predicates); ${
               winner.createdAt === created ? 'at equal age the first by namespace/name wins' : 'the older ingress wins'
             }`;
-      for (const r of candidate.routes) skipped.push({ id: r.id, object, kind: 'Ingress', code: ErrorCode.InvalidRoute, reason });
+      for (let i = candidate.first; i < candidate.first + candidate.count; i++) {
+        skipped.push({ id: t.routes[i]!.id, object, kind: 'Ingress', code: ErrorCode.InvalidRoute, reason });
+      }
     }
   }
 
@@ -110,10 +114,10 @@ export function merge(ingresses: readonly TranslatedIngress[], options: Translat
 
   const emitted: { route: RouteDefinition; object: string | undefined }[] = [];
   const hasCatchAll = new Set(coveredByRule);
-  for (const { candidate, object } of winners.values()) {
+  for (const { candidate, routes, object } of winners.values()) {
     if (candidate.kind !== 'rule' && coveredByRule.has(candidate.host ?? '')) continue;
     if (candidate.catchAll) hasCatchAll.add(candidate.host ?? '');
-    for (const route of candidate.routes) emitted.push({ route, object });
+    for (let i = candidate.first; i < candidate.first + candidate.count; i++) emitted.push({ route: routes[i]!, object });
   }
   for (const c of custom) emitted.push(c);
   if (options.catchAllRoutes ?? true) {

@@ -184,7 +184,7 @@ function sameInputs(a: Ingress, b: Ingress): boolean {
 }
 
 function sameTranslation(a: IngressTranslation, b: IngressTranslation): boolean {
-  return sameData(a.candidates, b.candidates) && sameData(a.customRoutes, b.customRoutes) && sameData(a.hosts, b.hosts) && sameData(a.skipped, b.skipped);
+  return sameData(a.candidates, b.candidates) && sameData(a.routes, b.routes) && sameData(a.customRoutes, b.customRoutes) && sameData(a.hosts, b.hosts) && sameData(a.skipped, b.skipped);
 }
 
 /** The same Ingresses in the same order with the same age: precedence between them is unchanged. */
@@ -208,9 +208,9 @@ function sameShape(a: IngressTranslation, b: IngressTranslation): boolean {
   for (let i = 0; i < a.candidates.length; i++) {
     const x = a.candidates[i]!;
     const y = b.candidates[i]!;
-    if (x.kind !== y.kind || x.key !== y.key || x.host !== y.host || x.catchAll !== y.catchAll || !sameIds(x.routes, y.routes)) return false;
+    if (x !== y && (x.kind !== y.kind || x.key !== y.key || x.host !== y.host || x.catchAll !== y.catchAll || x.first !== y.first || x.count !== y.count)) return false;
   }
-  return sameIds(a.customRoutes, b.customRoutes) && sameData(a.hosts, b.hosts) && sameData(a.skipped, b.skipped);
+  return sameIds(a.routes, b.routes) && sameIds(a.customRoutes, b.customRoutes) && sameData(a.hosts, b.hosts) && sameData(a.skipped, b.skipped);
 }
 
 function sameIds(a: readonly RouteDefinition[], b: readonly RouteDefinition[]): boolean {
@@ -240,6 +240,7 @@ function replaceRoutes(a: IngressTranslation, b: IngressTranslation, routes: Rou
       routes[at] = to[i]!;
     }
   };
-  for (let i = 0; i < a.candidates.length; i++) put(a.candidates[i]!.routes, b.candidates[i]!.routes);
+  // same shape: the candidates take the same places in both route lists
+  put(a.routes, b.routes);
   put(a.customRoutes, b.customRoutes);
 }
