@@ -106,5 +106,7 @@ describe.skipIf(!built)('--workers 2 shutdown', () => {
     } finally {
       await p.stop(1000);
     }
-  });
+    // Three processes start, drain and exit one after the other: under a loaded suite on two
+    // cores that alone has come close to the default 20 s.
+  }, 45_000);
 });
