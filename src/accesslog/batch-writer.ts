@@ -23,6 +23,8 @@ export interface BatchWriterOptions {
 
 /** Chunk size when none is given: a write per 64 KiB of lines. */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
+/** Longest a line waits when no interval is given. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 20;
 
 function flushLater(w: BatchWriter): void {
   w.flush();
@@ -60,7 +62,7 @@ export class BatchWriter {
   ) {
     this.size = options.batchBytes ?? DEFAULT_BATCH_BYTES;
     this.maxQueued = options.maxQueuedBytes ?? 4 * 1024 * 1024;
-    this.interval = options.flushIntervalMs ?? 20;
+    this.interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.chunk = Buffer.allocUnsafe(this.size);
     dest.on('error', (err: Error) => {
       if (this.failed) return;
@@ -87,6 +89,11 @@ export class BatchWriter {
       return -1;
     }
     return this.used;
+  }
+
+  /** The size of a chunk: a line longer than this is written on its own (write()). */
+  get chunkBytes(): number {
+    return this.size;
   }
 
   /** The chunk reserve() made room in. */

@@ -1,6 +1,7 @@
 /**
- * Writes an access log line straight into the writer's buffer: no string is built
- * per request, nothing is flattened or encoded later, and no garbage is left for the collector.
+ * Writes access log lines straight into the writer's buffer, a batch of them at a time from the
+ * values set aside per request (pending-lines.ts): no string is built per request, nothing is
+ * flattened or encoded again later, and no garbage is left for the collector.
  * The bytes are exactly those of formatAccessLine (line.ts), which the tests check on random
  * input; characters outside printable ASCII are written as JSON `\uXXXX` escapes.
  *
@@ -14,7 +15,8 @@
  * calls per line.
  */
 import type { ExchangeRecord } from '../proxy/observer.js';
-import { arrivalMs, durationMicros, durationNsOf, secondPrefix } from './time.js';
+import { secondPrefix } from './time.js';
+import type { PendingLines } from './pending-lines.js';
 
 const hex = '0123456789abcdef';
 
@@ -198,32 +200,40 @@ function prefix(second: number): DataView {
   return prefixBytes;
 }
 
+/** An upper bound of the size of line `i` of `lines`, as maxLineBytes for its record. */
+export function maxPendingLineBytes(lines: PendingLines, i: number): number {
+  const chars =
+    lines.clientIp[i]!.length + lines.method[i]!.length + lines.host[i]!.length + lines.path[i]!.length + lines.route[i]!.length +
+    lines.endpoint[i]!.length + lines.flowId[i]!.length + lines.traceId[i]!.length + lines.failure[i]!.length;
+  return fixedBytes + 6 * chars;
+}
+
 /**
- * hot path: writes the line at `at` and returns where it ends. The caller has made room for
- * maxLineBytes(...) bytes.
+ * hot path (once per line of a batch): writes line `i` of `lines` at `at`, where the caller has
+ * made room for maxPendingLineBytes(lines, i) bytes, and returns where it ends.
  */
-export function encodeAccessLine(buf: Uint8Array, at: number, record: ExchangeRecord, nowMs: number, flowId: string, traceId: string): number {
-  const ns = durationNsOf(record.startNs, record.endNs);
-  const view = record.view;
-  const endpoint = record.endpoint;
-  const arrival = arrivalMs(nowMs, ns);
+export function encodePendingLine(buf: Uint8Array, at: number, lines: PendingLines, i: number): number {
+  texts[2] = lines.clientIp[i]!;
+  texts[3] = lines.method[i]!;
+  texts[4] = lines.host[i]!;
+  texts[5] = lines.path[i]!;
+  texts[10] = lines.route[i]!;
+  texts[11] = lines.endpoint[i]!;
+  texts[12] = lines.flowId[i]!;
+  texts[13] = lines.traceId[i]!;
+  texts[14] = lines.failure[i]!;
+  return writeLine(buf, at, lines.arrival[i]!, lines.durationUs[i]!, lines.status[i]!, lines.bytes[i]!);
+}
+
+/** The line from `texts` and these numbers: the one loop over the constant parts. */
+function writeLine(buf: Uint8Array, at: number, arrival: number, us: number, status: number, bytesSent: number): number {
   const second = Math.floor(arrival / 1000);
-  const us = durationMicros(ns);
   const seconds = prefix(second);
   numbers[1] = arrival - second * 1000;
-  texts[2] = view.clientIp ?? '';
-  texts[3] = view.method;
-  texts[4] = view.host;
-  texts[5] = view.rawPath;
-  numbers[6] = record.status;
-  numbers[7] = record.bytes;
+  numbers[6] = status;
+  numbers[7] = bytesSent;
   numbers[8] = Math.floor(us / 1000);
   numbers[9] = us % 1000;
-  texts[10] = record.routeId;
-  texts[11] = endpoint === null ? '' : endpoint.authority;
-  texts[12] = flowId;
-  texts[13] = traceId;
-  texts[14] = record.failure;
   const dv = viewOf(buf);
   let p = at;
   for (let i = 0; i < last; i++) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { IncomingMessage } from 'node:http';
-import { encodeAccessLine, maxLineBytes } from '../../src/accesslog/line-encoder.js';
+import { encodePendingLine, maxLineBytes, maxPendingLineBytes } from '../../src/accesslog/line-encoder.js';
+import { PendingLines } from '../../src/accesslog/pending-lines.js';
 import { formatAccessLine } from '../../src/accesslog/line.js';
 import type { ExchangeRecord } from '../../src/proxy/observer.js';
 import { IncomingRequestView } from '../../src/proxy/request-view.js';
@@ -51,9 +52,12 @@ function recordOf(f: Fields): ExchangeRecord {
 
 function encode(f: Fields): { text: string; max: number } {
   const r = recordOf(f);
-  const max = maxLineBytes(r, f.flowId, f.traceId);
+  const lines = new PendingLines(1);
+  lines.push(r, f.nowMs, f.flowId, f.traceId);
+  const max = maxPendingLineBytes(lines, 0);
+  expect(max).toBe(maxLineBytes(r, f.flowId, f.traceId));
   const buf = Buffer.alloc(max + 16, 0xff);
-  const end = encodeAccessLine(buf, 8, r, f.nowMs, f.flowId, f.traceId);
+  const end = encodePendingLine(buf, 8, lines, 0);
   expect(end - 8).toBeLessThanOrEqual(max);
   // Nothing written outside [8, end).
   expect(buf[7]).toBe(0xff);
@@ -78,7 +82,7 @@ const fields: fc.Arbitrary<Fields> = fc.record({
   nowMs: fc.integer({ min: 1_000_000_000_000, max: 4_000_000_000_000 }),
 });
 
-describe('encodeAccessLine', () => {
+describe('encodePendingLine', () => {
   it('writes exactly the bytes formatAccessLine spells, for any input', () => {
     fc.assert(
       fc.property(fields, (f) => {
@@ -105,10 +109,12 @@ describe('encodeAccessLine', () => {
     fc.assert(
       fc.property(sequence, (lines) => {
         const records = lines.map(recordOf);
-        const max = lines.reduce((n, f, i) => n + maxLineBytes(records[i]!, f.flowId, f.traceId), 0);
+        const pending = new PendingLines(lines.length);
+        lines.forEach((f, i) => pending.push(records[i]!, f.nowMs, f.flowId, f.traceId));
+        const max = lines.reduce((n, _f, i) => n + maxPendingLineBytes(pending, i), 0);
         const buf = Buffer.alloc(max);
         let at = 0;
-        lines.forEach((f, i) => (at = encodeAccessLine(buf, at, records[i]!, f.nowMs, f.flowId, f.traceId)));
+        for (let i = 0; i < lines.length; i++) at = encodePendingLine(buf, at, pending, i);
         const expected = lines.map((f, i) => formatAccessLine(records[i]!, f.nowMs, f.flowId, f.traceId)).join('');
         expect(buf.toString('latin1', 0, at)).toBe(expected);
       }),
