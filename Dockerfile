@@ -32,4 +32,5 @@ COPY bin ./bin
 USER 1000:1000
 # 9990/9991: proxy listeners (external, internal classes); 9911: support (probes, metrics)
 EXPOSE 9990 9991 9911
-ENTRYPOINT ["node", "bin/skiff.js"]
+# --no-memory-reducer: see bin/skiff.js (an idle start would cost CPU per request for good)
+ENTRYPOINT ["node", "--no-memory-reducer", "bin/skiff.js"]

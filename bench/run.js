@@ -133,8 +133,10 @@ if (nginxPath !== null) {
 const origin = `http://127.0.0.1:${backend.port}`;
 console.log(`backend: ${backend.kind}, ${origin}${nginxPath === null ? ' (nginx would take less CPU from the targets)' : ''}`);
 
+// The Node peers run with the node flag skiff runs with (see bin/skiff.js), so that no row owes
+// its figure to a runtime setting another did not get.
 const fork = async (script, args) => {
-  const s = track(await forkServer(script, args));
+  const s = track(await forkServer(script, args, ['--no-memory-reducer']));
   return { port: s.port, pid: s.child.pid };
 };
 const proxies = {

@@ -7,7 +7,7 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const echo = spawn(process.execPath, [here('./echo-backend.js')], { stdio: 'inherit' });
 const skiff = spawn(
   process.execPath,
-  [here('../bin/skiff.js'), '--routes-file', here('./routes.eskip'), '--ingress-dir', here('./ingress'), ...process.argv.slice(2)],
+  ['--no-memory-reducer', here('../bin/skiff.js'), '--routes-file', here('./routes.eskip'), '--ingress-dir', here('./ingress'), ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) {

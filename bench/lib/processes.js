@@ -25,7 +25,8 @@ export async function freePort() {
  * options) and waits until its /readyz answers 200.
  */
 export async function startSkiffProcess(args, supportPort, { script = 'bin/skiff.js' } = {}) {
-  const child = spawn(process.execPath, [script, '--log-level', 'warn', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // node's flags as bin/skiff.js's first line, the image and `npm start` give them
+  const child = spawn(process.execPath, ['--no-memory-reducer', script, '--log-level', 'warn', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   const until = Date.now() + 15_000;
   while (Date.now() < until) {
     try {
