@@ -121,10 +121,14 @@ describe('Dockerfile', () => {
     for (const p of ds.spec.template.spec.containers[0]!.ports) expect(exposed).toContain(p.containerPort);
   });
 
-  it('starts node directly in exec form, so it is PID 1 and receives SIGTERM; no HEALTHCHECK', () => {
+  it('starts node directly in exec form, so it is PID 1 and receives SIGTERM, with the flags bin/skiff.js asks for; no HEALTHCHECK', () => {
     const entry = all(final, 'ENTRYPOINT');
     expect(entry).toHaveLength(1);
-    expect(JSON.parse(entry[0]!)).toEqual(['node', 'bin/skiff.js']);
+    // the same node flags as the first line of bin/skiff.js (its `env -S` interpreter line)
+    const shebang = readFileSync(join(repoRoot, 'bin', 'skiff.js'), 'utf8').split('\n')[0]!;
+    const flags = shebang.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/).filter((f) => f !== '');
+    expect(flags).toContain('--no-memory-reducer');
+    expect(JSON.parse(entry[0]!)).toEqual(['node', ...flags, 'bin/skiff.js']);
     expect(all(final, 'CMD').filter((c) => !c.startsWith('['))).toEqual([]);
     for (const s of stages) expect(all(s, 'HEALTHCHECK')).toEqual([]);
     expect(all(final, 'WORKDIR')).toEqual(['/app']);
@@ -189,7 +193,7 @@ describe.skipIf(!skiffBuilt())('the final stage layout', () => {
       cpSync(join(repoRoot, 'dist'), join(app, 'dist'), { recursive: true });
       cpSync(join(repoRoot, 'bin'), join(app, 'bin'), { recursive: true });
       symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
-      const run = (...argv: string[]) => spawnSync(process.execPath, ['bin/skiff.js', ...argv], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 15_000 });
+      const run = (...argv: string[]) => spawnSync(process.execPath, ['--no-memory-reducer', 'bin/skiff.js', ...argv], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 15_000 });
       const version = run('--version');
       expect(version.status).toBe(0);
       expect(version.stdout.trim()).toBe(pkg.version);
