@@ -35,7 +35,6 @@ export interface AccessLogOptions {
   readonly random?: () => number;
 }
 
-/** The trace id for a record: given by the tracing side, which owns the per-request spans. */
 /**
  * Lines set aside before they are encoded at the latest: at 25,000 requests a second, a 20 ms
  * batch holds 500.
@@ -46,6 +45,7 @@ function encodeLater(log: AccessLog): void {
   log.encodeScheduled();
 }
 
+/** The trace id for a record: given by the tracing side, which owns the per-request spans. */
 export type TraceIdSource = (record: ExchangeRecord) => string;
 
 export class AccessLog {
