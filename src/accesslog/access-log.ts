@@ -11,7 +11,7 @@ import { ErrorCode, SkiffError } from '../errors.js';
 import { BatchWriter, DEFAULT_BATCH_BYTES, DEFAULT_FLUSH_INTERVAL_MS } from './batch-writer.js';
 import { PendingLines } from './pending-lines.js';
 import { formatAccessLine } from './line.js';
-import { encodePendingLine, maxLineBytes, maxPendingLineBytes } from './line-encoder.js';
+import { encodePendingLine, maxLineBytes } from './line-encoder.js';
 import { FLOW_ID_HEADER, FLOW_ID_STATE_KEY } from '../../filters/tracing/flow-id.js';
 
 export interface AccessLogOptions {
@@ -88,13 +88,14 @@ export class AccessLog {
     const flowId = flowIdOf(record);
     const traceId = this.traceId(record);
     const now = Date.now();
-    if (maxLineBytes(record, flowId, traceId) > this.writer.chunkBytes) {
+    const max = maxLineBytes(record, flowId, traceId);
+    if (max > this.writer.chunkBytes) {
       this.encodePending();
       this.writer.write(formatAccessLine(record, now, flowId, traceId));
       return;
     }
     const lines = this.pending;
-    lines.push(record, now, flowId, traceId);
+    lines.push(record, now, flowId, traceId, max);
     if (lines.count === lines.capacity) this.encodePending();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -108,7 +109,7 @@ export class AccessLog {
     const lines = this.pending;
     const w = this.writer;
     for (let i = 0; i < lines.count; i++) {
-      const at = w.reserve(maxPendingLineBytes(lines, i));
+      const at = w.reserve(lines.maxBytes[i]!);
       if (at >= 0) w.commit(encodePendingLine(w.buffer, at, lines, i));
     }
     lines.clear();

@@ -200,17 +200,9 @@ function prefix(second: number): DataView {
   return prefixBytes;
 }
 
-/** An upper bound of the size of line `i` of `lines`, as maxLineBytes for its record. */
-export function maxPendingLineBytes(lines: PendingLines, i: number): number {
-  const chars =
-    lines.clientIp[i]!.length + lines.method[i]!.length + lines.host[i]!.length + lines.path[i]!.length + lines.route[i]!.length +
-    lines.endpoint[i]!.length + lines.flowId[i]!.length + lines.traceId[i]!.length + lines.failure[i]!.length;
-  return fixedBytes + 6 * chars;
-}
-
 /**
  * hot path (once per line of a batch): writes line `i` of `lines` at `at`, where the caller has
- * made room for maxPendingLineBytes(lines, i) bytes, and returns where it ends.
+ * made room for lines.maxBytes[i] bytes, and returns where it ends.
  */
 export function encodePendingLine(buf: Uint8Array, at: number, lines: PendingLines, i: number): number {
   texts[2] = lines.clientIp[i]!;

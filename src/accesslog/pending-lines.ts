@@ -27,6 +27,10 @@ export class PendingLines {
   readonly durationUs: Float64Array;
   readonly status: Float64Array;
   readonly bytes: Float64Array;
+  /** maxLineBytes of each line, as the caller worked it out to see whether the line fits a chunk. */
+  readonly maxBytes: Float64Array;
+  /** The string columns, for clear(). */
+  private readonly texts: readonly string[][];
 
   constructor(readonly capacity: number) {
     // filled with strings, so that every column keeps one elements kind from the first line on
@@ -44,10 +48,12 @@ export class PendingLines {
     this.durationUs = new Float64Array(capacity);
     this.status = new Float64Array(capacity);
     this.bytes = new Float64Array(capacity);
+    this.maxBytes = new Float64Array(capacity);
+    this.texts = [this.clientIp, this.method, this.host, this.path, this.route, this.endpoint, this.flowId, this.traceId, this.failure];
   }
 
   /** hot path: copies the line's values; the caller makes sure there is room (count < capacity). */
-  push(record: ExchangeRecord, nowMs: number, flowId: string, traceId: string): void {
+  push(record: ExchangeRecord, nowMs: number, flowId: string, traceId: string, maxBytes: number): void {
     const i = this.count++;
     const view = record.view;
     const endpoint = record.endpoint;
@@ -65,14 +71,13 @@ export class PendingLines {
     this.durationUs[i] = durationMicros(ns);
     this.status[i] = record.status;
     this.bytes[i] = record.bytes;
+    this.maxBytes[i] = maxBytes;
   }
 
   /** Forgets the lines, letting their strings go. */
   clear(): void {
     const n = this.count;
-    for (const column of [this.clientIp, this.method, this.host, this.path, this.route, this.endpoint, this.flowId, this.traceId, this.failure]) {
-      column.fill('', 0, n);
-    }
+    for (const column of this.texts) column.fill('', 0, n);
     this.count = 0;
   }
 }

@@ -88,7 +88,7 @@ describe('AccessLog', () => {
 describe('PendingLines', () => {
   it('lets go of the strings of the lines it forgets', () => {
     const lines = new PendingLines(4);
-    lines.push(record('/secret'), Date.now(), 'flow', 'trace');
+    lines.push(record('/secret'), Date.now(), 'flow', 'trace', 512);
     expect(lines.path[0]).toBe('/secret');
     lines.clear();
     expect(lines.count).toBe(0);

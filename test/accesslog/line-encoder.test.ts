@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { IncomingMessage } from 'node:http';
-import { encodePendingLine, maxLineBytes, maxPendingLineBytes } from '../../src/accesslog/line-encoder.js';
+import { encodePendingLine, maxLineBytes } from '../../src/accesslog/line-encoder.js';
 import { PendingLines } from '../../src/accesslog/pending-lines.js';
 import { formatAccessLine } from '../../src/accesslog/line.js';
 import type { ExchangeRecord } from '../../src/proxy/observer.js';
@@ -53,9 +53,9 @@ function recordOf(f: Fields): ExchangeRecord {
 function encode(f: Fields): { text: string; max: number } {
   const r = recordOf(f);
   const lines = new PendingLines(1);
-  lines.push(r, f.nowMs, f.flowId, f.traceId);
-  const max = maxPendingLineBytes(lines, 0);
-  expect(max).toBe(maxLineBytes(r, f.flowId, f.traceId));
+  const max = maxLineBytes(r, f.flowId, f.traceId);
+  lines.push(r, f.nowMs, f.flowId, f.traceId, max);
+  expect(lines.maxBytes[0]).toBe(max);
   const buf = Buffer.alloc(max + 16, 0xff);
   const end = encodePendingLine(buf, 8, lines, 0);
   expect(end - 8).toBeLessThanOrEqual(max);
@@ -110,8 +110,8 @@ describe('encodePendingLine', () => {
       fc.property(sequence, (lines) => {
         const records = lines.map(recordOf);
         const pending = new PendingLines(lines.length);
-        lines.forEach((f, i) => pending.push(records[i]!, f.nowMs, f.flowId, f.traceId));
-        const max = lines.reduce((n, _f, i) => n + maxPendingLineBytes(pending, i), 0);
+        lines.forEach((f, i) => pending.push(records[i]!, f.nowMs, f.flowId, f.traceId, maxLineBytes(records[i]!, f.flowId, f.traceId)));
+        const max = lines.reduce((n, _f, i) => n + pending.maxBytes[i]!, 0);
         const buf = Buffer.alloc(max);
         let at = 0;
         for (let i = 0; i < lines.length; i++) at = encodePendingLine(buf, at, pending, i);
