@@ -14,8 +14,7 @@ import type { Route } from '../routing/route.js';
 import type { RouteTable } from '../routing/table.js';
 import type { Endpoint } from '../backend/backend.js';
 import type { ProxyRuntime } from './runtime.js';
-import type { ExchangeRecord } from './observer.js';
-import { RequestContext } from './context.js';
+import { ObservedContext } from './observed-context.js';
 import { inFlight } from '../backend/in-flight.js';
 import { parseEndpoint } from '../backend/endpoint.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
@@ -32,21 +31,10 @@ function onDownstreamClose(this: DownstreamResponse): void {
   this[kExchange]?.downstreamClosed();
 }
 
-export class Exchange extends RequestContext implements ExchangeRecord, Dispatcher.DispatchHandler {
-  readonly req: IncomingMessage;
+export class Exchange extends ObservedContext implements Dispatcher.DispatchHandler {
   readonly res: DownstreamResponse;
-  readonly startNs: bigint;
-  endNs = 0n;
-  upstreamStartNs = 0n;
-  upstreamEndNs = 0n;
-  endpoint: Endpoint | null = null;
-  status = 0;
-  bytes = 0;
-  failure = '';
-  observerData: unknown = undefined;
   /** The concurrency slot this request holds, given back when the response is done. */
   admission: { leave(): void } | null = null;
-  private readonly rt: ProxyRuntime;
   private readonly table: RouteTable;
   private abortUpstream: ((err: Error) => void) | null = null;
   private resumeUpstream: (() => void) | null = null;
@@ -65,28 +53,12 @@ export class Exchange extends RequestContext implements ExchangeRecord, Dispatch
     outgoing: OutgoingRequest,
     startNs: bigint,
   ) {
-    super(view, route, params, outgoing);
-    this.rt = rt;
+    super(rt, req, startNs, view, route, params, outgoing);
     this.table = table;
-    this.req = req;
     this.res = res;
-    this.startNs = startNs;
     this.res[kExchange] = this;
     // `on`, not `once`: the response is per request, and once() would allocate a wrapper.
     res.on('close', onDownstreamClose);
-  }
-
-  get view(): RequestView {
-    return this.request;
-  }
-
-  get filterState(): ReadonlyMap<string, unknown> | undefined {
-    return this.hasState ? this.state : undefined;
-  }
-
-  start(): void {
-    this.rt.observer.started?.(this);
-    this.runRequestFilters(0);
   }
 
   // --- request phase outcomes ------------------------------------------------------------

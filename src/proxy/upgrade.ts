@@ -11,12 +11,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { LocalReply, RequestView } from '../spec.js';
+import type { LocalReply } from '../spec.js';
 import type { Endpoint } from '../backend/backend.js';
 import type { ProxyRuntime } from './runtime.js';
 import type { ListenerInfo } from './forwarded.js';
-import type { ExchangeRecord } from './observer.js';
-import { RequestContext } from './context.js';
+import type { RequestContext } from './context.js';
+import { ObservedContext } from './observed-context.js';
 import { normalizePeer } from './forwarded.js';
 import { answerObserved, outgoingOf, viewOf } from './handler.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
@@ -45,28 +45,20 @@ export function handleUpgrade(rt: ProxyRuntime, listener: ListenerInfo, req: Inc
   new UpgradeExchange(rt, req, socket, head, startNs, view, match.route, match.params, outgoing).start();
 }
 
-class UpgradeExchange extends RequestContext implements ExchangeRecord, Dispatcher.DispatchHandler {
-  endNs = 0n;
-  upstreamStartNs = 0n;
-  upstreamEndNs = 0n;
-  endpoint: Endpoint | null = null;
-  status = 0;
-  bytes = 0;
-  failure = '';
-  observerData: unknown = undefined;
+class UpgradeExchange extends ObservedContext implements Dispatcher.DispatchHandler {
   private abortUpstream: ((err: Error) => void) | null = null;
   private relaying = false;
   private finished = false;
 
   constructor(
-    private readonly rt: ProxyRuntime,
-    readonly req: IncomingMessage,
+    rt: ProxyRuntime,
+    req: IncomingMessage,
     private readonly socket: Duplex,
     private readonly head: Buffer,
-    readonly startNs: bigint,
+    startNs: bigint,
     ...rest: ConstructorParameters<typeof RequestContext>
   ) {
-    super(...rest);
+    super(rt, req, startNs, ...rest);
     socket.once('close', () => {
       if (!this.relaying && this.status === 0) {
         // The client left before any answer.
@@ -77,19 +69,6 @@ class UpgradeExchange extends RequestContext implements ExchangeRecord, Dispatch
       this.abortUpstream?.(new Error('client closed the connection'));
       this.finish();
     });
-  }
-
-  get view(): RequestView {
-    return this.request;
-  }
-
-  get filterState(): ReadonlyMap<string, unknown> | undefined {
-    return this.hasState ? this.state : undefined;
-  }
-
-  start(): void {
-    this.rt.observer.started?.(this);
-    this.runRequestFilters(0);
   }
 
   /** Tells the observers once, when the answer or the tunnel is over. */
