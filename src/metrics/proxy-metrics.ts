@@ -11,6 +11,7 @@ import type { ExchangeRecord } from '../proxy/observer.js';
 import type { ResolvedMetricsOptions } from './options.js';
 import { escapeHost, methodIndex, methodLabel, methodSlots, unknownHost } from './labels.js';
 import { FastHistogram, type HistogramSeries } from './fast-histogram.js';
+import { monotonicNs } from '../proxy/clock.js';
 
 interface CounterChild {
   inc(value?: number): void;
@@ -94,7 +95,7 @@ export class ProxyMetrics {
   /** hot path: one clock read and one observation. */
   started(record: ExchangeRecord): void {
     if (record.failure === 'bad_target') return;
-    this.lookup.observe(Number(process.hrtime.bigint() - record.startNs) / nsPerSecond);
+    this.lookup.observe(Number(monotonicNs() - record.startNs) / nsPerSecond);
     if (record.routeId === '') this.routeError.inc();
   }
 

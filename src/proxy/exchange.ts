@@ -17,10 +17,11 @@ import type { ProxyRuntime } from './runtime.js';
 import { ObservedContext } from './observed-context.js';
 import { inFlight } from '../backend/in-flight.js';
 import { parseEndpoint } from '../backend/endpoint.js';
-import { connectionTokens, isHopByHop } from './hop-by-hop.js';
+import { FieldKind, connectionTokens, fieldKind } from './hop-by-hop.js';
 import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
 import { writeErrorReply, writeLocalReply } from './local-reply.js';
 import { IncomingRequestView } from './request-view.js';
+import { monotonicNs } from './clock.js';
 
 const kExchange = Symbol('skiff.exchange');
 
@@ -157,7 +158,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     this.endpoint = endpoint;
     inFlight.inc(endpoint);
     if (this.upstreamStartNs === 0n) {
-      this.upstreamStartNs = process.hrtime.bigint();
+      this.upstreamStartNs = monotonicNs();
       this.rt.observer.upstreamStarting?.(this, headers);
       if (o.timeoutMs !== undefined) this.timer = setTimeout(onBackendTimeout, o.timeoutMs, this);
     }
@@ -193,17 +194,17 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     let hasServer = false;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
-      if (!mayBeSpecial(name)) {
+      const kind = fieldKind(name);
+      if (kind === FieldKind.plain || kind === FieldKind.expect) {
         flat.push(name, rawHeaders[i + 1]!.toString('latin1'));
         continue;
       }
-      const lower = name.toLowerCase();
-      if (lower === 'connection') {
+      if (kind === FieldKind.connection) {
         named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
         continue;
       }
-      if (isHopByHop(lower)) continue;
-      if (lower === 'server') hasServer = true;
+      if (kind === FieldKind.hopByHop) continue;
+      hasServer = true;
       flat.push(name, rawHeaders[i + 1]!.toString('latin1'));
     }
     if (named !== null) {
@@ -292,7 +293,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
 
   private upstreamDone(): void {
     if (this.endpoint !== null) inFlight.dec(this.endpoint);
-    this.upstreamEndNs = process.hrtime.bigint();
+    this.upstreamEndNs = monotonicNs();
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -345,7 +346,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   downstreamClosed(): void {
     if (this.done) return;
     this.done = true;
-    this.endNs = process.hrtime.bigint();
+    this.endNs = monotonicNs();
     if (!this.res.writableFinished) {
       // The client left before the response was complete.
       if (this.status === 0 || !this.res.headersSent) this.status = 499;
@@ -357,15 +358,6 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     this.rt.router.release(this.table);
     this.rt.observer.finished?.(this);
   }
-}
-
-/**
- * Whether a response header name could be hop-by-hop or Server: those all start with c, k, p,
- * s, t or u. Lets the common headers (date, etag, x-…) skip the lower-casing copy.
- */
-function mayBeSpecial(name: string): boolean {
-  const c = name.charCodeAt(0) | 0x20;
-  return c === 99 || c === 107 || c === 112 || c === 115 || c === 116 || c === 117;
 }
 
 /**

@@ -17,6 +17,7 @@ import { writeErrorReply } from './local-reply.js';
 import { isValidAuthority, validateRequest } from './validation.js';
 import type { Admission } from './admission.js';
 import { randomBytes } from 'node:crypto';
+import { monotonicNs } from './clock.js';
 
 export interface ParsedTarget {
   host: string;
@@ -135,7 +136,7 @@ export function handleRequest(
   res: ServerResponse,
   admission: Admission | null = null,
 ): void {
-  const startNs = process.hrtime.bigint();
+  const startNs = monotonicNs();
   const refused = validateRequest(req, rt.options);
   if (refused !== null) {
     reject(rt, req, res, startNs, refused.status, refused.reason, null);
@@ -239,7 +240,7 @@ export function answerObserved(
     routeId: '',
     status,
     startNs,
-    endNs: process.hrtime.bigint(),
+    endNs: monotonicNs(),
     upstreamStartNs: 0n,
     upstreamEndNs: 0n,
     endpoint: null,
@@ -251,7 +252,7 @@ export function answerObserved(
   };
   observer.started?.(record);
   write();
-  (record as { endNs: bigint }).endNs = process.hrtime.bigint();
+  (record as { endNs: bigint }).endNs = monotonicNs();
   observer.finished?.(record);
 }
 

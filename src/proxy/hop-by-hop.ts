@@ -3,24 +3,57 @@
  * Connection header names. undici also refuses some of them outright (keep-alive,
  * transfer-encoding, upgrade; expect), so leaving one in would turn into an error.
  */
+import { equalsLower } from './field-name.js';
 
-const hopByHop = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-authenticate',
-  'proxy-authorization',
-]);
+/** What a header field is to a proxy; see fieldKind. */
+export const FieldKind = {
+  plain: 0,
+  /** Hop-by-hop other than Connection: removed both ways. */
+  hopByHop: 1,
+  /** Hop-by-hop, and it names more fields to remove. */
+  connection: 2,
+  /** A response without one gets skiff's. */
+  server: 3,
+  /** Answered by Node already (100-continue); not forwarded upstream. */
+  expect: 4,
+} as const;
+export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
+
+/**
+ * The kind of a field name in any letter case. The hop-by-hop fields are those of RFC 9110
+ * §7.6.1 plus the old keep-alive, proxy-connection and proxy-auth fields.
+ * hot path: a switch on the length, so that most names (content-type, date, x-…) are decided
+ * without comparing a character; no lower-cased copy, no hashing of a fresh string.
+ */
+export function fieldKind(name: string): FieldKind {
+  switch (name.length) {
+    case 2:
+      return equalsLower(name, 'te') ? FieldKind.hopByHop : FieldKind.plain;
+    case 6:
+      return equalsLower(name, 'server') ? FieldKind.server : equalsLower(name, 'expect') ? FieldKind.expect : FieldKind.plain;
+    case 7:
+      return equalsLower(name, 'trailer') || equalsLower(name, 'upgrade') ? FieldKind.hopByHop : FieldKind.plain;
+    case 10:
+      return equalsLower(name, 'connection') ? FieldKind.connection : equalsLower(name, 'keep-alive') ? FieldKind.hopByHop : FieldKind.plain;
+    case 16:
+      return equalsLower(name, 'proxy-connection') ? FieldKind.hopByHop : FieldKind.plain;
+    case 17:
+      return equalsLower(name, 'transfer-encoding') ? FieldKind.hopByHop : FieldKind.plain;
+    case 18:
+      return equalsLower(name, 'proxy-authenticate') ? FieldKind.hopByHop : FieldKind.plain;
+    case 19:
+      return equalsLower(name, 'proxy-authorization') ? FieldKind.hopByHop : FieldKind.plain;
+    default:
+      return FieldKind.plain;
+  }
+}
 
 /** Fields skiff itself owns; a client cannot make us drop them by naming them in Connection. */
 const managed = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-host', 'host']);
 
-export function isHopByHop(lowerName: string): boolean {
-  return hopByHop.has(lowerName);
+export function isHopByHop(name: string): boolean {
+  const kind = fieldKind(name);
+  return kind === FieldKind.hopByHop || kind === FieldKind.connection;
 }
 
 /**
@@ -49,7 +82,9 @@ export function upstreamRequestHeaders(src: NodeJS.Dict<string | string[]>): Rec
   const out: Record<string, string | string[]> = {};
   for (const name in src) {
     const value = src[name];
-    if (value === undefined || hopByHop.has(name) || name === 'expect') continue;
+    if (value === undefined) continue;
+    const kind = fieldKind(name);
+    if (kind !== FieldKind.plain && kind !== FieldKind.server) continue;
     if (named !== null && named.has(name)) continue;
     out[name] = value;
   }

@@ -62,8 +62,14 @@ export function hostnameOf(host: string): string {
     const close = host.indexOf(']');
     return (close === -1 ? host : host.slice(0, close + 1)).toLowerCase();
   }
-  const colon = host.lastIndexOf(':');
-  if (colon !== -1) end = colon;
+  // backwards to the port's colon, if any: String#lastIndexOf is a call into the runtime
+  for (let i = host.length - 1; i >= 0; i--) {
+    const c = host.charCodeAt(i);
+    if (c === 58 /* : */) {
+      end = i;
+      break;
+    }
+  }
   if (end > 0 && host.charCodeAt(end - 1) === 46) end--;
   const name = end === host.length ? host : host.slice(0, end);
   return hasUpper(name) ? name.toLowerCase() : name;

@@ -22,9 +22,10 @@ import { answerObserved, outgoingOf, viewOf } from './handler.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
 import { mapUpstreamError } from './errors.js';
 import { statusText } from './local-reply.js';
+import { monotonicNs } from './clock.js';
 
 export function handleUpgrade(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const startNs = process.hrtime.bigint();
+  const startNs = monotonicNs();
   socket.on('error', () => socket.destroy());
   const peer = normalizePeer(req.socket.remoteAddress);
   const view = viewOf(rt, req, peer);
@@ -75,7 +76,7 @@ class UpgradeExchange extends ObservedContext implements Dispatcher.DispatchHand
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.endNs = process.hrtime.bigint();
+    this.endNs = monotonicNs();
     if (this.upstreamStartNs !== 0n && this.upstreamEndNs === 0n) this.upstreamEndNs = this.endNs;
     this.rt.observer.finished?.(this);
   }
@@ -113,7 +114,7 @@ class UpgradeExchange extends ObservedContext implements Dispatcher.DispatchHand
     const o = this.outgoing;
     if (!o.preserveHost && o.headers.host === this.originalHost) o.headers.host = endpoint.authority;
     this.endpoint = endpoint;
-    this.upstreamStartNs = process.hrtime.bigint();
+    this.upstreamStartNs = monotonicNs();
     this.rt.observer.upstreamStarting?.(this, o.headers);
     this.rt.agent.dispatch(
       {
@@ -134,7 +135,7 @@ class UpgradeExchange extends ObservedContext implements Dispatcher.DispatchHand
   }
 
   onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, upstream: Duplex): void {
-    this.upstreamEndNs = process.hrtime.bigint();
+    this.upstreamEndNs = monotonicNs();
     if (this.done) {
       upstream.destroy();
       return;
@@ -186,7 +187,7 @@ class UpgradeExchange extends ObservedContext implements Dispatcher.DispatchHand
   /** The backend answered without switching protocols: relay its answer, then close. */
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true;
-    this.upstreamEndNs = process.hrtime.bigint();
+    this.upstreamEndNs = monotonicNs();
     this.relaying = true;
     this.status = statusCode;
     const lines = [`HTTP/1.1 ${statusCode} ${statusText(statusCode)}`];

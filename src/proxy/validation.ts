@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { UnderscorePolicy } from './options.js';
+import { equalsLower } from './field-name.js';
 
 export interface Rejection {
   readonly status: number;
@@ -89,13 +90,4 @@ export function validateRequest(req: IncomingMessage, policy: ValidationPolicy):
 function dropUnderscoreFields(req: IncomingMessage): void {
   const headers = req.headers;
   for (const name in headers) if (name.indexOf('_') !== -1) delete headers[name];
-}
-
-/** ASCII case-insensitive comparison against a lower-case literal of the same length. */
-function equalsLower(name: string, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    const c = name.charCodeAt(i);
-    if ((c >= 65 && c <= 90 ? c + 32 : c) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { FieldKind, connectionTokens, fieldKind, isHopByHop, upstreamRequestHeaders } from '../../src/proxy/hop-by-hop.js';
+import { equalsLower } from '../../src/proxy/field-name.js';
+
+const hopByHop = ['te', 'trailer', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'proxy-authenticate', 'proxy-authorization'];
+
+/** Spells a name with every other letter upper-cased. */
+function mixed(name: string): string {
+  return [...name].map((c, i) => (i % 2 === 0 ? c.toUpperCase() : c)).join('');
+}
+
+describe('fieldKind', () => {
+  it.each(hopByHop)('%s is hop-by-hop in any letter case', (name) => {
+    for (const spelling of [name, name.toUpperCase(), mixed(name)]) {
+      expect(fieldKind(spelling)).toBe(FieldKind.hopByHop);
+      expect(isHopByHop(spelling)).toBe(true);
+    }
+  });
+
+  it('tells Connection, Server and Expect apart', () => {
+    expect(fieldKind('Connection')).toBe(FieldKind.connection);
+    expect(isHopByHop('connection')).toBe(true);
+    expect(fieldKind('SERVER')).toBe(FieldKind.server);
+    expect(fieldKind('Expect')).toBe(FieldKind.expect);
+  });
+
+  // names of the same lengths as hop-by-hop ones must not be caught by the length switch
+  it.each(['tx', 'status', 'trailed', 'user-agent', 'x-forwarded', 'content-type', 'x-proxy-connectio', 'x-transfer-encode', 'proxy-authenticatex', 'ab', ''])(
+    '%s is plain',
+    (name) => {
+      expect(fieldKind(name)).toBe(FieldKind.plain);
+      expect(isHopByHop(name)).toBe(false);
+    },
+  );
+});
+
+describe('equalsLower', () => {
+  it('ignores the case of ASCII letters only', () => {
+    expect(equalsLower('Content-Type', 'content-type')).toBe(true);
+    expect(equalsLower('content-typ', 'content-type')).toBe(false);
+    // '[' is 'Z' + 1: it must not fold onto '{'
+    expect(equalsLower('[', '{')).toBe(false);
+    expect(equalsLower('É', 'é')).toBe(false);
+  });
+});
+
+describe('upstreamRequestHeaders', () => {
+  it('drops hop-by-hop fields, Expect and the fields Connection names, and keeps the rest', () => {
+    const out = upstreamRequestHeaders({
+      host: 'a.example',
+      connection: 'keep-alive, x-secret, X-Forwarded-For',
+      'keep-alive': 'timeout=5',
+      te: 'trailers',
+      expect: '100-continue',
+      'x-secret': '1',
+      'x-forwarded-for': '192.0.2.1',
+      'user-agent': 'curl',
+      server: 'kept',
+    });
+    expect(out).toEqual({ host: 'a.example', 'x-forwarded-for': '192.0.2.1', 'user-agent': 'curl', server: 'kept' });
+  });
+
+  it('names no fields for plain keep-alive or close', () => {
+    expect(connectionTokens('keep-alive')).toBeNull();
+    expect(connectionTokens('close')).toBeNull();
+    expect([...(connectionTokens('Close, X-A , x-b') ?? [])]).toEqual(['x-a', 'x-b']);
+  });
+});
