@@ -50,6 +50,13 @@ export interface Predicate {
 export interface PredicateSpec {
   /** UpperCamel, e.g. `Header`. */
   readonly name: string;
+  /**
+   * True when an instance holds nothing but its arguments: the table builder then makes one
+   * instance per distinct argument list and shares it between routes (see
+   * src/routing/shared-predicates.ts). Leave it unset for predicates with per-route state or
+   * randomness (Traffic draws a number per instance).
+   */
+  readonly shareable?: boolean;
   create(args: readonly Arg[]): Predicate;
 }
 

@@ -33,6 +33,7 @@ export class WeightPredicate implements Predicate {
 
 export const trueSpec: PredicateSpec = {
   name: PredicateName.True,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 0, 0, 'no arguments');
     return new ConstantPredicate(true);
@@ -41,6 +42,7 @@ export const trueSpec: PredicateSpec = {
 
 export const falseSpec: PredicateSpec = {
   name: PredicateName.False,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 0, 0, 'no arguments');
     return new ConstantPredicate(false);
@@ -49,6 +51,7 @@ export const falseSpec: PredicateSpec = {
 
 export const weightSpec: PredicateSpec = {
   name: PredicateName.Weight,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, 1, 'one number');
     return new WeightPredicate(Math.trunc(numberArg(this.name, args, 0, 'the weight')));

@@ -20,6 +20,7 @@ export class CookiePredicate implements Predicate {
 
 export const cookieSpec: PredicateSpec = {
   name: PredicateName.Cookie,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 2, 2, 'a cookie name and a regexp');
     return new CookiePredicate(

@@ -61,6 +61,7 @@ export class HeaderRegexpPredicate implements Predicate {
 
 export const headerSpec: PredicateSpec = {
   name: PredicateName.Header,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 2, 2, 'a header name and a value');
     const key = nonEmptyStringArg(this.name, args, 0, 'the header name').toLowerCase();
@@ -70,6 +71,7 @@ export const headerSpec: PredicateSpec = {
 
 export const headerRegexpSpec: PredicateSpec = {
   name: PredicateName.HeaderRegexp,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 2, 2, 'a header name and a regexp');
     const key = nonEmptyStringArg(this.name, args, 0, 'the header name').toLowerCase();

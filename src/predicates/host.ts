@@ -46,6 +46,7 @@ export class HostAnyPredicate implements Predicate {
 
 export const hostSpec: PredicateSpec = {
   name: PredicateName.Host,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, 1, 'one regexp');
     const arg = args[0]!;
@@ -56,6 +57,7 @@ export const hostSpec: PredicateSpec = {
 
 export const hostAnySpec: PredicateSpec = {
   name: PredicateName.HostAny,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, Infinity, 'one or more hosts');
     const hosts = args.map((_, i) => nonEmptyStringArg(this.name, args, i, 'a host').toLowerCase());

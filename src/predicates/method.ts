@@ -41,6 +41,7 @@ export class MethodsPredicate implements Predicate {
 
 export const methodSpec: PredicateSpec = {
   name: PredicateName.Method,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, 1, 'one method');
     return new MethodPredicate(nonEmptyStringArg(this.name, args, 0, 'the method'));
@@ -49,6 +50,7 @@ export const methodSpec: PredicateSpec = {
 
 export const methodsSpec: PredicateSpec = {
   name: PredicateName.Methods,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, Infinity, 'one or more methods');
     return new MethodsPredicate(args.map((_, i) => nonEmptyStringArg(this.name, args, i, 'a method')));

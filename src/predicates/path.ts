@@ -62,6 +62,7 @@ export const pathSubtreeSpec: PredicateSpec = {
 
 export const pathRegexpSpec: PredicateSpec = {
   name: PredicateName.PathRegexp,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, 1, 'one regexp');
     return new PathRegexpPredicate(regexpArg(this.name, args, 0, 'the expression'));

@@ -27,6 +27,7 @@ export class QueryParamPredicate implements Predicate {
 
 export const queryParamSpec: PredicateSpec = {
   name: PredicateName.QueryParam,
+  shareable: true,
   create(args: readonly Arg[]): Predicate {
     expectCount(this.name, args, 1, 2, 'a key and an optional regexp');
     const key = nonEmptyStringArg(this.name, args, 0, 'the key');

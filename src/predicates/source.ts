@@ -58,6 +58,7 @@ export class SourcePredicate implements Predicate {
 function addressSpec(name: string, of: SourceOf): PredicateSpec {
   return {
     name,
+    shareable: true,
     create(args: readonly Arg[]): Predicate {
       expectCount(name, args, 1, Infinity, 'one or more IP addresses or CIDR blocks');
       const list = allStringArgs(name, args, 'an address');

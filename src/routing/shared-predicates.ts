@@ -1,45 +1,20 @@
 /**
- * One instance per distinct call of the built-in predicates that hold nothing but their
+ * One instance per distinct call of the predicates that hold nothing but their
  * arguments. Tables repeat the same conditions on many routes (an Ingress host regexp once per
  * path, the same Method or Header on many routes), and sharing them makes a big build allocate
  * and keep far less, and keeps the instances a lookup evaluates in the CPU caches.
  *
- * Only the specs listed here are shared, and only under their own spec object: a plugin that
- * replaces a built-in name gets its create() called for every route, as does `Traffic`, whose
- * instances each draw their own random number. Path and PathSubtree are left out: they are
- * placed in the tree, never evaluated, and almost every route has its own.
+ * Only specs that declare themselves `shareable` are shared, each under its own spec object: a
+ * plugin that replaces a built-in name gets its create() called for every route unless it says
+ * so too, as does `Traffic`, whose instances each draw their own random number. Path and
+ * PathSubtree are left out: they are placed in the tree, never evaluated, and almost every
+ * route has its own.
  *
  * Like the compiled regexps, the cache outlives a build (a rebuild finds the same conditions)
  * and is cleared when full, so conditions that come and go cannot grow it without limit.
  */
 import type { Arg, Predicate, PredicateSpec } from '../spec.js';
 import { isRegexpArg } from '../eskip/definition.js';
-import { falseSpec, trueSpec, weightSpec } from '../predicates/constant.js';
-import { cookieSpec } from '../predicates/cookie.js';
-import { headerRegexpSpec, headerSpec } from '../predicates/header.js';
-import { hostAnySpec, hostSpec } from '../predicates/host.js';
-import { methodSpec, methodsSpec } from '../predicates/method.js';
-import { pathRegexpSpec } from '../predicates/path.js';
-import { queryParamSpec } from '../predicates/query.js';
-import { clientIpSpec, sourceFromLastSpec, sourceSpec } from '../predicates/source.js';
-
-const SHAREABLE: ReadonlySet<PredicateSpec> = new Set([
-  hostSpec,
-  hostAnySpec,
-  methodSpec,
-  methodsSpec,
-  headerSpec,
-  headerRegexpSpec,
-  cookieSpec,
-  queryParamSpec,
-  pathRegexpSpec,
-  clientIpSpec,
-  sourceSpec,
-  sourceFromLastSpec,
-  trueSpec,
-  falseSpec,
-  weightSpec,
-]);
 
 const MAX_CACHED = 50_000;
 
@@ -73,10 +48,10 @@ function argsKey(args: readonly Arg[]): string | null {
 
 /**
  * `spec.create(args)`, or the instance an earlier call with equal arguments made when `spec` is
- * one of the shareable built-ins. Failures are not cached: each route reports its own.
+ * shareable. Failures are not cached: each route reports its own.
  */
 export function sharedPredicate(spec: PredicateSpec, args: readonly Arg[]): Predicate {
-  if (!SHAREABLE.has(spec)) return spec.create(args);
+  if (spec.shareable !== true) return spec.create(args);
   let instances = cache.get(spec);
   if (instances === undefined) {
     instances = { byString: new Map(), byRegexp: new Map(), byArgs: new Map() };

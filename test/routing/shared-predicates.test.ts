@@ -1,6 +1,7 @@
 /**
- * Predicate instances shared between routes: only built-ins that hold nothing but their
- * arguments, never Traffic (each instance draws on its own), never a spec a plugin registered.
+ * Predicate instances shared between routes: only specs that say they hold nothing but their
+ * arguments (`shareable`), never Traffic (each instance draws on its own), never a plugin's spec
+ * unless it says so.
  */
 import { describe, expect, it } from 'vitest';
 import type { Predicate, PredicateSpec } from '../../src/spec.js';
@@ -44,6 +45,34 @@ describe('sharedPredicate', () => {
     );
     expect(table.invalid).toEqual([]);
     expect(created).toBe(2);
+  });
+
+  it('shares the instances of a plugin spec that declares itself shareable', () => {
+    let created = 0;
+    const plugin: PredicateSpec = {
+      name: 'Tenant',
+      shareable: true,
+      create(): Predicate {
+        created++;
+        return { match: () => true };
+      },
+    };
+    const table = tableOf(
+      `a: Path("/a") && Tenant("t1") -> <shunt>; b: Path("/b") && Tenant("t1") -> <shunt>; c: Path("/c") && Tenant("t2") -> <shunt>;`,
+      deps(undefined, [plugin]),
+    );
+    expect(table.invalid).toEqual([]);
+    expect(created).toBe(2);
+  });
+
+  it('marks exactly the built-ins that hold only their arguments as shareable', () => {
+    const shared = builtinPredicates()
+      .filter((s) => s.shareable === true)
+      .map((s) => s.name)
+      .sort();
+    expect(shared).toEqual(
+      ['ClientIP', 'Cookie', 'False', 'Header', 'HeaderRegexp', 'Host', 'HostAny', 'Method', 'Methods', 'PathRegexp', 'QueryParam', 'Source', 'SourceFromLast', 'True', 'Weight'].sort(),
+    );
   });
 
   it('does not tie the draws of two Traffic routes together', () => {
