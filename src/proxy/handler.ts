@@ -18,6 +18,7 @@ import { isValidAuthority, validateRequest } from './validation.js';
 import type { Admission } from './admission.js';
 import { randomBytes } from 'node:crypto';
 import { monotonicNs } from './clock.js';
+import { parserRefused } from './client-error.js';
 
 export interface ParsedTarget {
   host: string;
@@ -136,6 +137,10 @@ export function handleRequest(
   res: ServerResponse,
   admission: Admission | null = null,
 ): void {
+  if (res.socket === null) {
+    awaitTurn(rt, listener, req, res, admission);
+    return;
+  }
   const startNs = monotonicNs();
   const refused = validateRequest(req, rt.options);
   if (refused !== null) {
@@ -178,6 +183,21 @@ export function handleRequest(
   // cost an array per response).
   exchange.admission = admission;
   exchange.start();
+}
+
+/**
+ * A request pipelined behind one still being answered is handled when its response gets the
+ * connection (Node queues it until then), not at once. So requests on one connection reach the
+ * backends one after the other (RFC 9112 §9.3.2 allows running pipelined requests in parallel
+ * only when all of them are safe); none is sent once an earlier answer has closed the
+ * connection, since it never gets its turn; and none is sent whose body the parser refused
+ * midway (see src/proxy/client-error.ts).
+ */
+function awaitTurn(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse, admission: Admission | null): void {
+  res.once('socket', () => {
+    if (!req.complete && parserRefused(req.socket)) return;
+    handleRequest(rt, listener, req, res, admission);
+  });
 }
 
 const kResponse = Symbol('skiff.response');

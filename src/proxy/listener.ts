@@ -16,6 +16,7 @@ import { handleUpgrade } from './upgrade.js';
 import { validateRequest } from './validation.js';
 import { admissionFor } from './admission.js';
 import { outcomeObserver } from '../backend/health.js';
+import { onClientError, rawReply } from './client-error.js';
 
 export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): http.Server {
   const o = runtime.options;
@@ -54,23 +55,7 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
     socket.on('error', () => socket.destroy());
     socket.end(rawReply(405));
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (err.code === 'ECONNRESET' && socket.bytesWritten === 0 && !socket.readable)) {
-      socket.destroy();
-      return;
-    }
-    // A parse error in the body of a request whose response has begun: a second status line
-    // would corrupt the stream, so the only answer left is to cut it.
-    const current = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
-    if (current != null && current.headersSent) {
-      socket.destroy();
-      return;
-    }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    socket.end(rawReply(status));
-    // No more bytes from this peer are worth reading, and none must reach a handler.
-    socket.destroySoon();
-  });
+  server.on('clientError', onClientError);
   return server;
 }
 
@@ -97,11 +82,6 @@ function serveIgnoringUpgrade(rt: ProxyRuntime, info: ListenerInfo, req: http.In
   res.assignSocket(socket as Socket);
   res.on('finish', () => socket.end());
   handleRequest(rt, info, req, res, admission);
-}
-
-function rawReply(status: number): string {
-  const text = http.STATUS_CODES[status] ?? 'Bad Request';
-  return `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length + 1}\r\nconnection: close\r\n\r\n${text}\n`;
 }
 
 /**
