@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { afterPendingAnswers, currentAnswer } from './pending-answers.js';
 
 /** A complete reply written straight to the socket, for requests Node never handed over. */
 export function rawReply(status: number): string {
@@ -14,7 +15,7 @@ export function rawReply(status: number): string {
   return `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length + 1}\r\nconnection: close\r\n\r\n${text}\n`;
 }
 
-type HttpSocket = Socket & { _httpMessage?: http.ServerResponse | null; [kRefusing]?: true };
+type HttpSocket = Socket & { [kRefusing]?: true };
 
 const kRefusing = Symbol('skiff.refusing');
 
@@ -31,48 +32,18 @@ export function onClientError(err: NodeJS.ErrnoException, socket: HttpSocket): v
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const current = socket._httpMessage;
-  if (current != null && !current.writableFinished && current.req.complete) {
-    // The bad bytes come after a complete request that is still being answered: a pipelined
-    // request, or junk after the last one. The answers owed go first, in order.
-    socket[kRefusing] = true;
-    socket.pause();
-    refuseWhenAnswered(socket, status);
-    return;
-  }
-  // A parse error in the body of a request whose response has begun: a second status line
-  // would corrupt the stream, so the only answer left is to cut it.
-  if (current != null && current.headersSent) {
-    socket.destroy();
-    return;
-  }
-  socket.end(rawReply(status));
-  // No more bytes from this peer are worth reading, and none must reach a handler.
-  socket.destroySoon();
+  // No more bytes from this peer are worth reading, and none must reach a handler. When the
+  // bad bytes follow a complete request still being answered (a pipelined request, or junk
+  // after the last one), the answers owed go first, in order. A parse error in the body of a
+  // request whose answer has begun leaves only a cut: a second status line would corrupt it.
+  socket[kRefusing] = true;
+  afterPendingAnswers(socket, () => refuse(socket, status));
 }
 
-/**
- * Waits until the socket owes no answer (Node hands it the next queued response when one
- * finishes), then refuses and closes. An answer that closes the connection itself (HTTP/1.0,
- * `Connection: close`) leaves nothing to refuse.
- */
-function refuseWhenAnswered(socket: HttpSocket, status: number): void {
-  const pending = socket._httpMessage;
-  // A queued request whose body the parser refused is never handled (src/proxy/handler.ts):
-  // the refusal is its answer.
-  if (pending != null && !pending.writableFinished && pending.req.complete) {
-    let waited = false;
-    const next = (): void => {
-      if (waited) return;
-      waited = true;
-      // after Node's own 'finish' listener, which has moved the socket on to the next response
-      refuseWhenAnswered(socket, status);
-    };
-    pending.once('finish', next);
-    pending.once('close', next);
-    return;
-  }
-  if (pending != null && pending.headersSent && !pending.writableFinished) {
+/** Refuses and closes, unless the answer in progress has begun (then only a cut is honest). */
+function refuse(socket: HttpSocket, status: number): void {
+  const current = currentAnswer(socket);
+  if (current !== null && current.headersSent) {
     socket.destroy();
     return;
   }

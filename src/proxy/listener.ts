@@ -17,6 +17,7 @@ import { validateRequest } from './validation.js';
 import { admissionFor } from './admission.js';
 import { outcomeObserver } from '../backend/health.js';
 import { onClientError, rawReply } from './client-error.js';
+import { afterPendingAnswers } from './pending-answers.js';
 
 export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): http.Server {
   const o = runtime.options;
@@ -40,7 +41,11 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
   server.maxHeadersCount = o.maxRequestHeaderLines + 1;
   // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection we just closed.
   server.keepAliveTimeout = o.keepAliveTimeoutMs;
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (socket.destroyed || !socket.writable) {
+      socket.destroy();
+      return;
+    }
     const refused = validateRequest(req, o);
     if (refused !== null) {
       socket.on('error', () => socket.destroy());
@@ -49,6 +54,12 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
     }
     if (isWebSocket(req)) handleUpgrade(rt, info, req, socket, head);
     else serveIgnoringUpgrade(rt, info, req, socket, admission);
+  };
+  // An upgrade pipelined behind requests still being answered waits for their answers: Node
+  // hands the socket over at once, and a 101 or a relayed answer written now would take the
+  // place of theirs.
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    afterPendingAnswers(socket, () => onUpgrade(req, socket, head));
   });
   // A router never opens tunnels: without this listener Node would just drop the connection.
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {

@@ -76,6 +76,15 @@ describe('pipelined requests', () => {
     expect(backend.requests.map((r) => r.url)).toEqual(['/slow-first', '/second']);
   });
 
+  it('keep their answers ahead of an upgrade asked for behind them', async () => {
+    // the backend does not switch protocols: skiff relays its 200 and closes
+    const upgrade = 'GET /ws HTTP/1.1\r\nHost: a.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+    const got = await rawExchange(proxy.port, get('/slow-ahead') + upgrade, { waitMs: 600 });
+    expect(got.statuses).toEqual([200, 200]);
+    expect(got.text.indexOf('answer to GET /slow-ahead')).toBeGreaterThan(0);
+    expect(got.text.indexOf('answer to GET /slow-ahead')).toBeLessThan(got.text.indexOf('answer to GET /ws'));
+  });
+
   it('are refused, not sent, when the parser refuses their own body', async () => {
     const badChunked = 'POST /broken HTTP/1.1\r\nHost: a.example\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n';
     const got = await rawExchange(proxy.port, get('/slow-before') + badChunked, { waitMs: 600 });
