@@ -42,8 +42,8 @@ const wellFormed = fc
     host: fc.constantFrom('a.example', 'a.example:8080', 'A.Example.', '[::1]:80', '127.0.0.1'),
     headers: fc.array(
       fc.tuple(
-        fc.oneof(fc.constantFrom('X-Forwarded-For', 'X-Forwarded-Proto', 'X-Forwarded-Host', 'Forwarded', 'Via', 'Connection', 'Keep-Alive', 'TE', 'Proxy-Connection', 'Cookie', 'Authorization', 'Traceparent', 'X-Flow-Id', 'Accept'), token),
-        fc.oneof(fc.constantFrom('close', 'keep-alive, X-Forwarded-For', 'trailers', '10.0.0.1, 192.0.2.7', 'unknown', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'), printable),
+        fc.oneof(fc.constantFrom('X-Forwarded-For', 'X-Forwarded-Proto', 'X-Forwarded-Host', 'Forwarded', 'Via', 'Connection', 'Upgrade', 'Keep-Alive', 'TE', 'Proxy-Connection', 'Cookie', 'Authorization', 'Traceparent', 'X-Flow-Id', 'Accept'), token),
+        fc.oneof(fc.constantFrom('close', 'keep-alive, X-Forwarded-For', 'Upgrade', 'websocket', 'h2c', 'trailers', '10.0.0.1, 192.0.2.7', 'unknown', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'), printable),
       ),
       { maxLength: 5 },
     ),
