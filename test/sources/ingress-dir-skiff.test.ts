@@ -95,6 +95,39 @@ describe('--ingress-dir', () => {
   });
 });
 
+describe('--ingress-dir with an Ingress whose fields have the wrong YAML types', () => {
+  it('sets that Ingress aside with the field named and serves the others', async () => {
+    // an unquoted JSON annotation is a YAML mapping, not the string the API would hold
+    await writeFile(
+      join(dir, 'typed.yaml'),
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: typed
+  namespace: web
+  annotations:
+    zalando.org/backend-weights: {"site": 100}
+spec:
+  ingressClassName: internal
+  rules:
+    - host: typed.internal
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: site, port: {number: 80}}}}
+`,
+    );
+    await writeFile(join(dir, 'site.yaml'), manifests('site3.internal', echo.port));
+    await until(async () => (await status('internal', 'site3.internal')) === 200, 'the good Ingress served');
+    const invalidUrl = `http://127.0.0.1:${skiff.supportAddress!.port}/routes?invalid&listener=internal`;
+    await until(async () => (await (await fetch(invalidUrl)).text()).includes('web/typed'), 'the typed Ingress listed');
+    expect(await (await fetch(invalidUrl)).text()).toContain(
+      '[SKIFF_ERR_INVALID_INGRESS] annotation zalando.org/backend-weights is not a string (in YAML, quote the value)',
+    );
+    expect(await status('internal', 'typed.internal')).toBe(404);
+    await rm(join(dir, 'typed.yaml'));
+  });
+});
+
 describe('command line checks', () => {
   it('refuses --ingress-dir together with --kubernetes', () => {
     const opts = parseCommandLine(['--ingress-dir', '/tmp', '--kubernetes'], {});

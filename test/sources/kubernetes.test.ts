@@ -151,8 +151,8 @@ describe('IngressRoutes', () => {
     const got = collect();
     await new IngressRoutes(provider).sourceFor('default', ['skiff']).start(got.push);
     const good = got.updates.at(-1)!.routes;
-    // An object the API would never send: no metadata at all.
-    expect(() => provider.set({ ...cluster([]), ingresses: [{} as Ingress] })).not.toThrow();
+    // An object neither the API nor the manifest reader would hand on: no metadata at all.
+    expect(() => provider.set({ ...cluster([]), ingresses: [{ spec: { ingressClassName: 'skiff' } } as Ingress] })).not.toThrow();
     const last = got.updates.at(-1)!;
     expect(last.routes).toBe(good);
     expect(last.invalid).toEqual([{ id: 'memory:default', code: 'SKIFF_ERR_INVALID_INGRESS', reason: expect.stringMatching(/^translation failed/) }]);

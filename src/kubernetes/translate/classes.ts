@@ -26,10 +26,16 @@ export interface ClassSelection {
 
 /** The class an Ingress names: the annotation if non-empty, else `spec.ingressClassName`; undefined for none. */
 export function ingressClassOf(ingress: Ingress): string | undefined {
-  const annotated = ingress.metadata.annotations?.[INGRESS_CLASS_ANNOTATION]?.trim();
+  // Manifest files can hold any YAML value here; one that is not a string names no class (and
+  // the translation reports the field).
+  const annotated = textOf(ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION]);
   if (annotated) return annotated;
-  const field = ingress.spec?.ingressClassName?.trim();
+  const field = textOf(ingress.spec?.ingressClassName);
   return field ? field : undefined;
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
 }
 
 export function isDefaultIngressClass(ingressClass: IngressClass): boolean {

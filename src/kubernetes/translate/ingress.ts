@@ -12,6 +12,7 @@ import type { Ingress, IngressBackend, IngressServiceBackend } from '../objects.
 import { readAnnotations } from './annotations.js';
 import type { AnnotationProblem, IngressAnnotations, Scope } from './annotations.js';
 import { scopeCustomRoutes } from './custom-routes.js';
+import { ingressShapeProblem } from './shape.js';
 import { checkHost } from './hosts.js';
 import { defaultBackendId, hostDefaultBackendId, routeIdIn, ruleIdPrefix } from './ids.js';
 import { trafficShares } from './traffic.js';
@@ -92,7 +93,31 @@ interface PathGroup {
 }
 
 export function translateIngress(ingress: Ingress, ctx: IngressContext): IngressTranslation {
-  return new IngressTranslator(ingress, ctx).run();
+  const problem = ingressShapeProblem(ingress);
+  if (problem !== null) return setAside(ingress, problem);
+  try {
+    return new IngressTranslator(ingress, ctx).run();
+  } catch (err) {
+    // A shape the check above let through and the translation did not expect: this Ingress is
+    // set aside with the error, the others are translated as usual.
+    return setAside(ingress, `cannot be translated: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The translation of an Ingress that cannot be read: no routes, one skipped object saying why. */
+function setAside(ingress: Ingress, reason: string): IngressTranslation {
+  const meta = ingress.metadata as { namespace?: unknown; name?: unknown } | null | undefined;
+  const namespace = typeof meta?.namespace === 'string' ? meta.namespace : 'default';
+  const name = typeof meta?.name === 'string' ? meta.name : '?';
+  return {
+    candidates: [],
+    routes: [],
+    customRoutes: [],
+    hosts: [],
+    skipped: [{ object: `${namespace}/${name}`, kind: 'Ingress', code: ErrorCode.InvalidIngress, reason }],
+    services: [],
+    backends: [],
+  };
 }
 
 class IngressTranslator {
