@@ -127,6 +127,35 @@ function dropClientForwarding(headers: Record<string, string | string[]>): void 
 }
 
 /**
+ * The listener's entry: handleRequest, with a failure of skiff's own code (or of a plugin's
+ * predicate) costing one 500 instead of the process and every connection on it.
+ */
+export function serveRequest(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse, admission: Admission | null): void {
+  try {
+    handleRequest(rt, listener, req, res, admission);
+  } catch (err) {
+    requestCrashed(rt, req, res, err);
+  }
+}
+
+let lastCrashLoggedAt = 0;
+
+function requestCrashed(rt: ProxyRuntime, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const now = Date.now();
+  // at most one line a minute: a bug hit by every request must not flood the log
+  if (now - lastCrashLoggedAt >= 60_000) {
+    lastCrashLoggedAt = now;
+    rt.log.error('request handling failed', { method: req.method, url: req.url, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+  try {
+    if (res.headersSent) res.destroy();
+    else writeErrorReply(res, 500, rt.options.serverName, true);
+  } catch {
+    req.socket.destroy();
+  }
+}
+
+/**
  * hot path: everything up to the first filter is synchronous. `admission` is the concurrency
  * cap (null: none); the listener passes it.
  */
@@ -196,7 +225,7 @@ export function handleRequest(
 function awaitTurn(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse, admission: Admission | null): void {
   res.once('socket', () => {
     if (!req.complete && parserRefused(req.socket)) return;
-    handleRequest(rt, listener, req, res, admission);
+    serveRequest(rt, listener, req, res, admission);
   });
 }
 

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { ProxyRuntime } from './runtime.js';
 import type { ListenerInfo } from './forwarded.js';
 import type { ProxyObserver } from './observer.js';
-import { handleRequest } from './handler.js';
+import { serveRequest } from './handler.js';
 import { handleUpgrade } from './upgrade.js';
 import { validateRequest } from './validation.js';
 import { admissionFor } from './admission.js';
@@ -34,7 +34,7 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
       noDelay: true,
       keepAlive: true,
     },
-    (req, res) => handleRequest(rt, info, req, res, admission),
+    (req, res) => serveRequest(rt, info, req, res, admission),
   );
   // One past the limit, so the validation can tell "too many" from "exactly the limit": past
   // this count Node drops lines without a word.
@@ -59,7 +59,15 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
   // hands the socket over at once, and a 101 or a relayed answer written now would take the
   // place of theirs.
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    afterPendingAnswers(socket, () => onUpgrade(req, socket, head));
+    afterPendingAnswers(socket, () => {
+      try {
+        onUpgrade(req, socket, head);
+      } catch (err) {
+        // as serveRequest does for plain requests: one connection lost, not the process
+        rt.log.error('upgrade handling failed', { url: req.url, error: err instanceof Error ? err.message : String(err) });
+        socket.destroy();
+      }
+    });
   });
   // A router never opens tunnels: without this listener Node would just drop the connection.
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
@@ -92,7 +100,7 @@ function serveIgnoringUpgrade(rt: ProxyRuntime, info: ListenerInfo, req: http.In
   res.shouldKeepAlive = false;
   res.assignSocket(socket as Socket);
   res.on('finish', () => socket.end());
-  handleRequest(rt, info, req, res, admission);
+  serveRequest(rt, info, req, res, admission);
 }
 
 /**

@@ -23,26 +23,49 @@ export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 export function createSupportServer(state: SupportState, metrics?: MetricsHandler): http.Server {
   return http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://support');
-    switch (url.pathname) {
-      case '/healthz':
-        return text(res, 200, 'ok\n');
-      case '/readyz':
-        if (state.draining()) return text(res, 503, 'draining\n');
-        return state.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'no route table yet\n');
-      case '/routes':
-        return routes(state, req, res, url);
-      case '/metrics':
-      case '/metrics/':
-        if (metrics !== undefined) return metrics(req, res);
-        return text(res, 404, 'metrics are off\n');
-      default:
-        return text(res, 404, 'not found\n');
+    try {
+      serve(state, metrics, req, res);
+    } catch (err) {
+      // A failure here must cost one answer, never the process: probes and scrapes come from
+      // anywhere in the cluster network.
+      if (res.headersSent) res.destroy();
+      else text(res, 500, `internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   });
 }
 
-function routes(state: SupportState, req: IncomingMessage, res: ServerResponse, url: URL): void {
+/** The request target as the support handlers read it: split by hand, since `new URL` throws on `//%`. */
+interface Target {
+  readonly pathname: string;
+  readonly searchParams: URLSearchParams;
+}
+
+function targetOf(raw: string): Target {
+  const q = raw.indexOf('?');
+  if (q === -1) return { pathname: raw, searchParams: new URLSearchParams() };
+  return { pathname: raw.slice(0, q), searchParams: new URLSearchParams(raw.slice(q + 1)) };
+}
+
+function serve(state: SupportState, metrics: MetricsHandler | undefined, req: IncomingMessage, res: ServerResponse): void {
+  const url = targetOf(req.url ?? '/');
+  switch (url.pathname) {
+    case '/healthz':
+      return text(res, 200, 'ok\n');
+    case '/readyz':
+      if (state.draining()) return text(res, 503, 'draining\n');
+      return state.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'no route table yet\n');
+    case '/routes':
+      return routes(state, req, res, url);
+    case '/metrics':
+    case '/metrics/':
+      if (metrics !== undefined) return metrics(req, res);
+      return text(res, 404, 'metrics are off\n');
+    default:
+      return text(res, 404, 'not found\n');
+  }
+}
+
+function routes(state: SupportState, req: IncomingMessage, res: ServerResponse, url: Target): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return text(res, 405, 'method not allowed\n');

@@ -4,6 +4,7 @@ import { startEcho, type TestServer } from '../helpers/upstream.js';
 import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
 import { request } from '../helpers/http.js';
 import { parseRoutes } from '../../src/eskip/parser.js';
+import { rawExchange } from '../hardening/raw.js';
 
 let echo: TestServer | undefined;
 let proxy: RunningSkiff | undefined;
@@ -23,6 +24,17 @@ describe('support listener', () => {
     const json = JSON.parse((await request(`${proxy.supportUrl}/routes`, { headers: { accept: 'application/json' } })).text) as { id: string }[];
     expect(json.map((r) => r.id).sort()).toEqual(['a', 'b']);
     expect((await request(`${proxy.supportUrl}/routes`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers targets that are not URLs (`//%`) instead of failing, and keeps serving', async () => {
+    proxy = await startSkiff(`a: Path("/a") -> <shunt>;`);
+    const port = Number(new URL(proxy.supportUrl).port);
+    for (const target of ['//%', '//:', '//', 'http://x/routes', '/routes?listener=%ZZ&limit=x&offset=-1']) {
+      const got = await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n`, { waitMs: 1000 });
+      expect(got.statuses.length, target).toBe(1);
+      expect(got.statuses[0]!, target).toBeLessThan(500);
+    }
+    expect((await request(`${proxy.supportUrl}/healthz`)).status).toBe(200);
   });
 
   it('is healthy and ready once the table is live, and not ready while draining', async () => {
