@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
 import { startRawBackend } from './raw.js';
+import { applyEdits, editsOf } from './edits.js';
 
 const nasty = fc.constantFrom(
   '\r', '\n', '\r\n', '\0', '\t', ' ', ':', '\x7f', '\x80', '\xff', 'X-Injected: 1\r\n', '\r\nTransfer-Encoding: chunked',
@@ -52,18 +53,7 @@ const wellFormed = fc
     return `${lines.join('\r\n')}\r\n\r\n${payload}`;
   });
 
-const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), nasty, fc.constantFrom('insert', 'replace', 'cut', 'append'));
-const answer = fc.tuple(wellFormed, fc.oneof(fc.constant([]), fc.array(edit, { minLength: 1, maxLength: 2 }))).map(([text, edits]) => {
-  let out = text;
-  for (const [where, piece, how] of edits) {
-    const at = Math.floor(where * out.length);
-    if (how === 'insert') out = out.slice(0, at) + piece + out.slice(at);
-    else if (how === 'replace') out = out.slice(0, at) + piece + out.slice(at + piece.length);
-    else if (how === 'cut') out = out.slice(0, Math.max(at, 1));
-    else out += piece;
-  }
-  return out;
-});
+const answer = fc.tuple(wellFormed, editsOf(nasty, ['insert', 'replace', 'cut', 'append'])).map(([text, edits]) => applyEdits(text, edits));
 
 const answers = fc.sample(answer, { numRuns: 240, seed: 2026 });
 

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
 import { rawExchange, startRecordingBackend, type RawResult, type RecordingBackend } from './raw.js';
+import { applyEdits, editsOf } from './edits.js';
 
 let backend: RecordingBackend;
 let proxy: RunningSkiff;
@@ -63,18 +64,7 @@ const wellFormed = fc
     return `${lines.join('\r\n')}\r\n\r\n${payload}`;
   });
 
-/** Up to two edits at random places: a hostile piece put in or over the bytes, or the end cut off. */
-const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), nasty, fc.constantFrom('insert', 'replace', 'cut'));
-const request = fc.tuple(wellFormed, fc.oneof(fc.constant([]), fc.array(edit, { minLength: 1, maxLength: 2 }))).map(([text, edits]) => {
-  let out = text;
-  for (const [where, piece, how] of edits) {
-    const at = Math.floor(where * out.length);
-    if (how === 'insert') out = out.slice(0, at) + piece + out.slice(at);
-    else if (how === 'replace') out = out.slice(0, at) + piece + out.slice(at + piece.length);
-    else out = out.slice(0, Math.max(at, 1));
-  }
-  return Buffer.from(out, 'latin1');
-});
+const request = fc.tuple(wellFormed, editsOf(nasty, ['insert', 'replace', 'cut'])).map(([text, edits]) => Buffer.from(applyEdits(text, edits), 'latin1'));
 
 /** One or two requests on a connection (the second one pipelined behind the first). */
 const exchange = fc.tuple(request, fc.option(request, { freq: 4 })).map(([a, b]) => (b === null ? a : Buffer.concat([a, b])));

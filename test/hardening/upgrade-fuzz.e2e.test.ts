@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { startSkiff } from '../helpers/skiff.js';
 import { rawExchange, startRawBackend } from './raw.js';
+import { applyEdits, editsOf } from './edits.js';
 
 const nasty = fc.constantFrom(
   '\r', '\n', '\r\n', '\0', ' ', ':', '\x7f', '\xff', '\r\n\r\n',
@@ -25,18 +26,9 @@ const head = fc
   })
   .map(({ status, headers, after }) => `HTTP/1.1 ${status} X\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n${after}`);
 
-/** Up to two edits at random places: a hostile piece put in or over the bytes, or the end cut off. */
-const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), nasty, fc.constantFrom('insert', 'replace', 'cut'));
-const answer = fc.tuple(head, fc.oneof(fc.constant([]), fc.array(edit, { minLength: 1, maxLength: 2 })), fc.boolean()).map(([text, edits, close]) => {
-  let out = text;
-  for (const [where, piece, how] of edits) {
-    const at = Math.floor(where * out.length);
-    if (how === 'insert') out = out.slice(0, at) + piece + out.slice(at);
-    else if (how === 'replace') out = out.slice(0, at) + piece + out.slice(at + piece.length);
-    else out = out.slice(0, Math.max(at, 1));
-  }
-  return { out, close };
-});
+const answer = fc
+  .tuple(head, editsOf(nasty, ['insert', 'replace', 'cut']), fc.boolean())
+  .map(([text, edits, close]) => ({ out: applyEdits(text, edits), close }));
 
 const upgradeRequest = (n: number): string =>
   `GET /ws/${n} HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
