@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ingress } from '../../../src/kubernetes/objects.js';
 import { translate } from '../../../src/kubernetes/translate/index.js';
 import { ingressShapeProblem } from '../../../src/kubernetes/translate/shape.js';
+import { ingressClassOf } from '../../../src/kubernetes/translate/classes.js';
 
 const good = (name: string, spec: Record<string, unknown> = {}, annotations?: Record<string, unknown>): Ingress =>
   ({
@@ -57,7 +58,7 @@ describe('ingressShapeProblem', () => {
     expect(ingressShapeProblem({ metadata: { name: 'bare' } } as unknown as Ingress)).toBeNull();
   });
 
-  it('never lets any shape below the top-level keys make the translation throw', () => {
+  it('never lets any shape below the top-level keys make the translation throw, and names the field of each served one it sets aside', () => {
     const any = fc.anything({ maxDepth: 3 });
     const port = fc.oneof(any, fc.record({ number: any, name: any }, { requiredKeys: [] }));
     const backend = fc.oneof(any, fc.record({ service: fc.oneof(any, fc.record({ name: any, port }, { requiredKeys: [] })) }, { requiredKeys: [] }));
@@ -69,7 +70,12 @@ describe('ingressShapeProblem', () => {
     });
     fc.assert(
       fc.property(fc.array(ingress, { maxLength: 3 }), (ingresses) => {
-        translate(snapshot(ingresses as unknown as Ingress[]));
+        const result = translate(snapshot(ingresses as unknown as Ingress[]));
+        for (const ing of ingresses as unknown as Ingress[]) {
+          const problem = ingressShapeProblem(ing);
+          if (problem === null || ingressClassOf(ing) !== 'skiff') continue;
+          expect(result.skipped).toContainEqual({ object: `${ing.metadata.namespace ?? 'default'}/${ing.metadata.name}`, kind: 'Ingress', code: 'SKIFF_ERR_INVALID_INGRESS', reason: problem });
+        }
       }),
       { numRuns: 1000 },
     );
