@@ -59,6 +59,8 @@ export class EndpointHealth {
   }
 
   recordSuccess(origin: string): void {
+    // hot path: with every endpoint healthy there is nothing to forget
+    if (this.states.size === 0) return;
     const s = this.states.get(origin);
     if (s === undefined || s.until !== 0) return;
     // A clean success after readmission forgets the history.

@@ -15,7 +15,7 @@ import type { RouteTable } from '../routing/table.js';
 import type { Endpoint } from '../backend/backend.js';
 import type { ProxyRuntime } from './runtime.js';
 import { ObservedContext } from './observed-context.js';
-import { inFlight } from '../backend/in-flight.js';
+import { inFlight, type InFlightCell } from '../backend/in-flight.js';
 import { parseEndpoint } from '../backend/endpoint.js';
 import { FieldKind, connectionTokens, fieldKind } from './hop-by-hop.js';
 import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
@@ -42,6 +42,8 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   private retried = false;
   private timer: NodeJS.Timeout | null = null;
   private pendingAbort: Error | null = null;
+  /** The in-flight counter of the endpoint called, held while the upstream call runs. */
+  private load: InFlightCell | null = null;
 
   constructor(
     rt: ProxyRuntime,
@@ -156,7 +158,9 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     const headers = o.headers;
     if (!o.preserveHost && headers.host === this.originalHost) headers.host = endpoint.authority;
     this.endpoint = endpoint;
-    inFlight.inc(endpoint);
+    const load = inFlight.cellOf(endpoint);
+    load.n++;
+    this.load = load;
     if (this.upstreamStartNs === 0n) {
       this.upstreamStartNs = monotonicNs();
       this.rt.observer.upstreamStarting?.(this, headers);
@@ -292,7 +296,10 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   }
 
   private upstreamDone(): void {
-    if (this.endpoint !== null) inFlight.dec(this.endpoint);
+    if (this.load !== null) {
+      this.load.n--;
+      this.load = null;
+    }
     this.upstreamEndNs = monotonicNs();
     if (this.timer !== null) {
       clearTimeout(this.timer);

@@ -18,6 +18,7 @@ import { admissionFor } from './admission.js';
 import { outcomeObserver } from '../backend/health.js';
 import { onClientError, rawReply } from './client-error.js';
 import { afterPendingAnswers } from './pending-answers.js';
+import { KeepAliveReaper } from './keep-alive.js';
 
 export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): http.Server {
   const o = runtime.options;
@@ -40,7 +41,9 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
   // this count Node drops lines without a word.
   server.maxHeadersCount = o.maxRequestHeaderLines + 1;
   // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection we just closed.
-  server.keepAliveTimeout = o.keepAliveTimeoutMs;
+  // 0 keeps idle connections open for good, as Node's keepAliveTimeout does.
+  const keepAlive = o.keepAliveTimeoutMs > 0 ? new KeepAliveReaper(server, o.keepAliveTimeoutMs) : null;
+  if (keepAlive === null) server.keepAliveTimeout = 0;
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (socket.destroyed || !socket.writable) {
       socket.destroy();
@@ -59,6 +62,7 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
   // hands the socket over at once, and a 101 or a relayed answer written now would take the
   // place of theirs.
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    keepAlive?.release(socket);
     afterPendingAnswers(socket, () => {
       try {
         onUpgrade(req, socket, head);
@@ -71,6 +75,7 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
   });
   // A router never opens tunnels: without this listener Node would just drop the connection.
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
+    keepAlive?.release(socket);
     socket.on('error', () => socket.destroy());
     socket.end(rawReply(405));
   });
