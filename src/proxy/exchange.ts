@@ -174,9 +174,9 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
         path: o.query === '' ? o.path : `${o.path}?${o.query}`,
         method: o.method,
         headers: flatHeaders(headers) as string[],
+        // headersTimeout and bodyTimeout are the agent's (src/backend/upstream.ts), set from the
+        // same options: repeating them here would only cost undici a check per request.
         body: hasBody ? req : null,
-        headersTimeout: this.rt.options.headersTimeoutMs,
-        bodyTimeout: this.rt.options.bodyIdleTimeoutMs,
       },
       this,
     );
