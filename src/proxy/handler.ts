@@ -189,7 +189,14 @@ export function handleRequest(
   }
   // The request finishes on the table it started with, even if a new one is swapped in.
   const table = rt.router.acquire();
-  const match = table.lookup(view);
+  let match;
+  try {
+    match = table.lookup(view);
+  } catch (err) {
+    // A throwing predicate (a plugin's) must not keep the table from ever being closed.
+    rt.router.release(table);
+    throw err;
+  }
   if (match === null) {
     rt.router.release(table);
     reject(rt, req, res, startNs, rt.options.defaultStatus, 'no_route', view);
