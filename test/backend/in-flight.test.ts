@@ -1,8 +1,9 @@
 /** The per-origin in-flight counters powerOfRandomNChoices compares, on their own and fed by real requests. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inFlight } from '../../src/backend/in-flight.js';
 import { startServer, type TestServer } from '../helpers/upstream.js';
-import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import { startSkiff } from '../helpers/skiff.js';
+import { stoppedAfterEach } from '../helpers/per-test.js';
 
 describe('inFlight', () => {
   it('gives one cell per origin, whatever the endpoint object', () => {
@@ -26,24 +27,18 @@ describe('inFlight', () => {
 });
 
 describe('inFlight through the proxy', () => {
-  let backend: TestServer | undefined;
-  let proxy: RunningSkiff | undefined;
-  afterEach(async () => {
-    await proxy?.stop();
-    await backend?.close();
-    proxy = backend = undefined;
-  });
+  const t = stoppedAfterEach();
 
   it('counts a request while its backend works and gives it back after the answer or a failure', async () => {
     let release: () => void = () => {};
-    backend = await startServer((req, res) => {
+    const backend = (t.backend = await startServer((req, res) => {
       if (req.url === '/fail') {
         req.socket.destroy();
         return;
       }
       release = () => res.end('ok');
-    });
-    proxy = await startSkiff(`r: * -> "${backend.url}";`);
+    }));
+    const proxy = (t.proxy = await startSkiff(`r: * -> "${backend.url}";`));
     const endpoint = { origin: backend.url, authority: '' };
     const pending = fetch(`${proxy.url}/slow`);
     for (let i = 0; i < 100 && inFlight.count(endpoint) === 0; i++) await new Promise((r) => setTimeout(r, 10));

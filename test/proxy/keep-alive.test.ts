@@ -2,14 +2,15 @@
  * The keep-alive reaper: the sweep's rule on stand-in connections with a chosen clock, then the
  * real thing through skiff (idle connections closed, slow answers and WebSockets left alone).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { KeepAliveReaper, sweepIntervalMs } from '../../src/proxy/keep-alive.js';
 import { startServer, type TestServer } from '../helpers/upstream.js';
-import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import { startSkiff } from '../helpers/skiff.js';
+import { stoppedAfterEach } from '../helpers/per-test.js';
 
 class StandIn extends EventEmitter {
   bytesRead = 0;
@@ -89,13 +90,7 @@ describe('KeepAliveReaper.sweep', () => {
 });
 
 describe('downstream keep-alive through skiff', () => {
-  let backend: TestServer | undefined;
-  let proxy: RunningSkiff | undefined;
-  afterEach(async () => {
-    await proxy?.stop();
-    await backend?.close();
-    proxy = backend = undefined;
-  });
+  const t = stoppedAfterEach();
 
   /** Sends one request on a fresh connection; resolves with the socket and when it closed. */
   async function oneRequest(port: number, path: string, extra = ''): Promise<{ socket: net.Socket; answer: string; closedAfter: Promise<number> }> {
@@ -123,8 +118,8 @@ describe('downstream keep-alive through skiff', () => {
   }
 
   it('closes a connection idle for the timeout, not before, and sends no Keep-Alive header', async () => {
-    backend = await startServer((_req, res) => res.end('ok'));
-    proxy = await startSkiff(`r: * -> "${backend.url}";`, { proxy: { keepAliveTimeoutMs: 300 } });
+    const backend = (t.backend = await startServer((_req, res) => res.end('ok')));
+    const proxy = (t.proxy = await startSkiff(`r: * -> "${backend.url}";`, { proxy: { keepAliveTimeoutMs: 300 } }));
     const { answer, closedAfter } = await oneRequest(proxy.port, '/');
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).not.toMatch(/keep-alive:/i);
@@ -134,20 +129,20 @@ describe('downstream keep-alive through skiff', () => {
   });
 
   it('does not cut a response that takes longer than the timeout', async () => {
-    backend = await startServer((_req, res) => setTimeout(() => res.end('ok'), 600));
-    proxy = await startSkiff(`r: * -> "${backend.url}";`, { proxy: { keepAliveTimeoutMs: 100 } });
+    const backend = (t.backend = await startServer((_req, res) => setTimeout(() => res.end('ok'), 600)));
+    const proxy = (t.proxy = await startSkiff(`r: * -> "${backend.url}";`, { proxy: { keepAliveTimeoutMs: 100 } }));
     const { answer, socket } = await oneRequest(proxy.port, '/slow');
     expect(answer).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
     socket.destroy();
   });
 
   it('leaves an idle WebSocket to the tunnel, past the keep-alive timeout', async () => {
-    backend = await startServer((_req, res) => res.end('plain'));
+    const backend = (t.backend = await startServer((_req, res) => res.end('plain')));
     backend.server.on('upgrade', (_req: http.IncomingMessage, socket: Duplex) => {
       socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
       socket.on('data', (d: Buffer) => socket.write(d.toString().toUpperCase()));
     });
-    proxy = await startSkiff(`r: * -> "${backend.url}";`, { proxy: { keepAliveTimeoutMs: 100 } });
+    const proxy = (t.proxy = await startSkiff(`r: * -> "${backend.url}";`, { proxy: { keepAliveTimeoutMs: 100 } }));
     const socket = net.connect(proxy.port, '127.0.0.1');
     let received = '';
     socket.on('data', (d: Buffer) => (received += d.toString('latin1')));

@@ -1,18 +1,13 @@
 /** WebSocket-style upgrades through skiff: the 101 is relayed and bytes flow both ways. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { startServer, type TestServer } from '../helpers/upstream.js';
-import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import { startSkiff } from '../helpers/skiff.js';
+import { stoppedAfterEach } from '../helpers/per-test.js';
 import type { ExchangeRecord, ProxyObserver } from '../../src/proxy/observer.js';
 
-let backend: TestServer | undefined;
-let proxy: RunningSkiff | undefined;
-afterEach(async () => {
-  await proxy?.stop();
-  await backend?.close();
-  proxy = backend = undefined;
-});
+const t = stoppedAfterEach();
 
 /** A backend that switches protocols and then echoes every byte back upper-cased. */
 async function upgradingBackend(): Promise<TestServer> {
@@ -45,8 +40,8 @@ function upgrade(url: string, path: string): Promise<{ res: http.IncomingMessage
 
 describe('upgrade', () => {
   it('relays the 101 and pipes bytes both ways', async () => {
-    backend = await upgradingBackend();
-    proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`);
+    const backend = (t.backend = await upgradingBackend());
+    const proxy = (t.proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`));
     const { res, socket } = await upgrade(proxy.url, '/ws/room');
     expect(res.statusCode).toBe(101);
     expect(res.headers['x-seen-host']).toBe('chat.example.org');
@@ -58,17 +53,17 @@ describe('upgrade', () => {
   });
 
   it('answers an upgrade no route matches with 404', async () => {
-    backend = await upgradingBackend();
-    proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`);
+    const backend = (t.backend = await upgradingBackend());
+    const proxy = (t.proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`));
     await expect(upgrade(proxy.url, '/nothing')).rejects.toThrow(/no upgrade: 404/);
   });
 
   it('relays the answer of a backend that declines the upgrade', async () => {
-    backend = await startServer((_req, res) => {
+    const backend = (t.backend = await startServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' });
       res.end('upgrade refused');
-    });
-    proxy = await startSkiff(`ws: * -> "${backend.url}";`);
+    }));
+    const proxy = (t.proxy = await startSkiff(`ws: * -> "${backend.url}";`));
     await expect(upgrade(proxy.url, '/')).rejects.toThrow(/no upgrade: 426/);
   });
 
@@ -99,9 +94,9 @@ describe('upgrade', () => {
     };
 
     it('a relayed tunnel finishes once, when it closes, with 101 and the bytes sent to the client', async () => {
-      backend = await upgradingBackend();
+      const backend = (t.backend = await upgradingBackend());
       const rec = recorder();
-      proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`, { observer: rec.observer });
+      const proxy = (t.proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`, { observer: rec.observer }));
       const { socket } = await upgrade(proxy.url, '/ws/room');
       expect(rec.started).toHaveLength(1);
       expect(rec.headers).toHaveLength(1);
@@ -125,9 +120,9 @@ describe('upgrade', () => {
     });
 
     it('an upgrade no route matches is told as no_route', async () => {
-      backend = await upgradingBackend();
+      const backend = (t.backend = await upgradingBackend());
       const rec = recorder();
-      proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`, { observer: rec.observer });
+      const proxy = (t.proxy = await startSkiff(`ws: PathSubtree("/ws") -> "${backend.url}";`, { observer: rec.observer }));
       await expect(upgrade(proxy.url, '/nothing')).rejects.toThrow(/no upgrade: 404/);
       expect(rec.finished.map((r) => [r.status, r.failure, r.routeId])).toEqual([[404, 'no_route', '']]);
     });
@@ -137,19 +132,19 @@ describe('upgrade', () => {
       const url = gone.url;
       await gone.close();
       const rec = recorder();
-      proxy = await startSkiff(`ws: * -> "${url}";`, { observer: rec.observer });
+      const proxy = (t.proxy = await startSkiff(`ws: * -> "${url}";`, { observer: rec.observer }));
       await expect(upgrade(proxy.url, '/')).rejects.toThrow(/no upgrade: 502/);
       await until(() => rec.finished.length === 1);
       expect(rec.finished.map((r) => [r.status, r.failure, r.routeId])).toEqual([[502, 'dial', 'ws']]);
     });
 
     it('a declined upgrade is told with the backend status and body bytes', async () => {
-      backend = await startServer((_req, res) => {
+      const backend = (t.backend = await startServer((_req, res) => {
         res.writeHead(426, { 'content-type': 'text/plain' });
         res.end('upgrade refused');
-      });
+      }));
       const rec = recorder();
-      proxy = await startSkiff(`ws: * -> "${backend.url}";`, { observer: rec.observer });
+      const proxy = (t.proxy = await startSkiff(`ws: * -> "${backend.url}";`, { observer: rec.observer }));
       await expect(upgrade(proxy.url, '/')).rejects.toThrow(/no upgrade: 426/);
       await until(() => rec.finished.length === 1);
       expect(rec.finished.map((r) => [r.status, r.failure, r.bytes])).toEqual([[426, '', 'upgrade refused'.length]]);
