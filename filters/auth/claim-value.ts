@@ -9,7 +9,8 @@
  *   - objects and arrays: their JSON text, then encoded as a string (JSON escapes controls, so
  *     CR/LF inside nested values arrive as the two characters `\r`/`\n`, harmless).
  *   - null or absent: no header.
- * A value whose encoded form is longer than the configured limit is refused like CR/LF.
+ * A value whose encoded form is longer than the configured limit, or a structure nested too deep
+ * to be written out, is refused like CR/LF.
  */
 
 /** Marks a value that must not become a header. */
@@ -30,7 +31,13 @@ export function claimHeaderValue(value: unknown, maxLength: number): string | un
       return String(value);
     case 'object':
       if (value === null) return undefined;
-      text = JSON.stringify(value);
+      try {
+        text = JSON.stringify(value);
+      } catch {
+        // nesting deeper than the stack allows (JSON.parse reads deeper than stringify writes):
+        // an unusable claim, not a failure of the request
+        return REFUSED;
+      }
       break;
     default:
       return undefined;

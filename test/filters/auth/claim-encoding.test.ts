@@ -55,6 +55,13 @@ describe('claimHeaderValue', () => {
     expect(claimHeaderValue('x'.repeat(11), 10)).toBeNull();
     expect(claimHeaderValue('x'.repeat(10), 10)).toBe('x'.repeat(10));
   });
+
+  it('refuses a structure nested deeper than JSON.stringify can write, instead of throwing', () => {
+    // JSON.parse (and so jose) reads 8000 levels; stringify runs out of stack before that. The
+    // limit is high enough that the length check alone would let it through.
+    const deep: unknown = JSON.parse('['.repeat(8000) + ']'.repeat(8000));
+    expect(claimHeaderValue(deep, 16_384)).toBeNull();
+  });
 });
 
 describe('claim paths', () => {

@@ -4,7 +4,7 @@
  * token gets 401 (or no header in optional mode); client-sent copies of the headers never pass.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import type { Filter } from '../../../src/spec.js';
 import { jwtClaimToHeader, JwtClaimToHeaderFilter } from '../../../filters/auth/jwt-claim-to-header.js';
 import { AUTH_USER_STATE_KEY, TOKEN_STATE_KEY } from '../../../filters/auth/token-state.js';
@@ -169,6 +169,16 @@ describe('hostile and broken tokens are refused with 401', () => {
     await expect401(f, await good(rsa, { sub: '☃'.repeat(8) }), 'too long once encoded');
     const nested = await run(f, { bearer: await good(rsa, { sub: { a: 'x\r\ny' } }) });
     expect(nested.outgoing.headers['x-user-id']).toBe('{"a":"x\\r\\ny"}');
+  });
+
+  it('a claim nested too deep to write out: 401, not a failed filter, also from the cache', async () => {
+    const f = filter(config('maxValueLength=16384'));
+    // SignJWT cannot hold such a claim either: the claims set is written out by hand
+    const depth = 5000;
+    const payload = `{"sub":${'['.repeat(depth)}${']'.repeat(depth)},"iss":"${ISS}","aud":"${AUD}","exp":${nowSec() + 300}}`;
+    const jwt = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'RS256', kid: rsa.kid }).sign(rsa.privateKey);
+    await expect401(f, jwt, 'verified');
+    await expect401(f, jwt, 'cached');
   });
 });
 
