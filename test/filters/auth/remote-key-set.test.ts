@@ -3,6 +3,8 @@
  * unknown `kid`s fetch at most once per cooldown, rotated-in keys are picked up, concurrent
  * fetches merge, and a set that never loaded refuses tokens (fail closed).
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jwtVerify } from 'jose';
 import { jwksAt, jwksByDiscovery, KeysUnavailableError } from '../../../filters/auth/remote-key-set.js';
@@ -108,6 +110,30 @@ describe('RemoteKeySet', () => {
     await sleep(120);
     expect(await verifies(set.getKey, await token(k1, { sub: 'c' }, { kid: 'k1-gone' }))).toBe('JWKSNoMatchingKey');
     expect(await verifies(set.getKey, await token(k1, { sub: 'c' }))).toBe('JWKSNoMatchingKey');
+  });
+
+  it('stops reading a body at the 1 MiB cap instead of at the timeout', async () => {
+    // an endless chunked body: before, all of it was buffered until the timeout ended the fetch
+    const endless = http.createServer((_req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        while (!res.destroyed) if (!res.write(chunk)) return void res.once('drain', pump);
+      };
+      res.on('error', () => undefined);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    try {
+      const set = jwksAt(`http://127.0.0.1:${(endless.address() as AddressInfo).port}/keys`, opts({ timeoutMs: 5000 }));
+      const started = Date.now();
+      expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe('KeysUnavailableError');
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(set.stats().lastError).toContain('body over 1048576 bytes');
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((r) => endless.close(r));
+    }
   });
 
   it('merges concurrent first fetches into one', async () => {
