@@ -4,12 +4,14 @@
  * reload fails, dropping good keys at the worst moment; this set instead:
  *   - serves the last good keys for as long as no newer set could be fetched;
  *   - refreshes stale keys in the background (requests never wait for a refresh they don't need);
- *   - fetches at once for a token whose `kid` it does not know (key rotation), at most once per
- *     cooldown, so that tokens with made-up `kid`s cannot turn into a stream of fetches;
+ *   - fetches at once for a token it has no usable key for: an unknown `kid` (key rotation), or
+ *     a matching key it cannot use (duplicate `kid`s, broken or private key material), which the
+ *     issuer may have fixed since; at most once per cooldown, so that tokens with made-up `kid`s
+ *     cannot turn into a stream of fetches;
  *   - merges concurrent fetches into one.
  * Nothing runs between requests: no timer keeps the process alive or fetches for idle routes.
  */
-import { createLocalJWKSet, errors, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWTVerifyGetKey } from 'jose';
 import type { RemoteKeySetOptions } from './jwt-options.js';
 import { fetchJson } from './fetch-json.js';
 
@@ -74,8 +76,10 @@ export class RemoteKeySet {
     try {
       return await local(header, token);
     } catch (err) {
-      // a kid we do not know may be a key the issuer just rotated in
-      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+      // A kid we do not know may be a key the issuer just rotated in; a set whose key for this
+      // token cannot be used (two keys under one kid, bad key material) may have been fixed since.
+      // Waiting for the stale refresh instead left a set like that in use for jwksRefresh (10
+      // minutes by default) after the endpoint was repaired.
       await this.refresh();
       if (this.local === local || this.local === null) throw err;
       return this.local(header, token);

@@ -112,6 +112,23 @@ describe('RemoteKeySet', () => {
     expect(await verifies(set.getKey, await token(k1, { sub: 'c' }))).toBe('JWKSNoMatchingKey');
   });
 
+  it('fetches again for a known kid whose key cannot be used, once the cooldown allows', async () => {
+    server = await KeyServer.start([k1]);
+    const { n: _n, ...withoutModulus } = k1.jwk;
+    const broken = [withoutModulus, [k1.jwk, k1.jwk], [{ ...k1.jwk, d: 'AQAB' }]];
+    for (const [i, keys] of broken.entries()) {
+      // a set served broken (no modulus, the kid twice, a private key), then repaired
+      server.keys = (Array.isArray(keys) ? keys : [keys]) as typeof server.keys;
+      const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 100 }));
+      const jwt = await token(k1, { sub: `case-${i}` });
+      expect(await verifies(set.getKey, jwt), `case ${i}`).not.toBe(true);
+      server.keys = [k1.jwk];
+      await sleep(120);
+      expect(await verifies(set.getKey, jwt), `case ${i}`).toBe(true);
+      expect(set.stats().fetches, `case ${i}`).toBe(2);
+    }
+  });
+
   it('stops reading a body at the 1 MiB cap instead of at the timeout', async () => {
     // an endless chunked body: before, all of it was buffered until the timeout ended the fetch
     const endless = http.createServer((_req, res) => {
