@@ -7,8 +7,10 @@
  * valid token 401 while it has no usable key (within the jwksTimeout for a hanging endpoint),
  * reads no more of a body than the cap, and lets valid tokens through once the endpoint serves a
  * good key set again and the cooldown is over (a key that imports but is too weak to verify
- * anything: at the next stale refresh). Random sequences of answers then check that good keys,
- * once loaded, survive every failed fetch, and that a set accepted but useless is replaced.
+ * anything: at the next stale refresh). The same for OpenID discovery documents (oidc=): not
+ * JSON, another issuer, a jwks_uri that is no http URL, endless, 302, 500, reset, hanging.
+ * Random sequences of answers then check that good keys, once loaded, survive every failed
+ * fetch, and that a set accepted but useless is replaced.
  * Bounded: one request per endpoint and phase, six sequences of at most eight answers.
  */
 import http from 'node:http';
@@ -107,6 +109,30 @@ function answers(): Record<string, Answer> {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': 200 });
       res.write('{"keys":[', () => req.socket.destroy());
     },
+    ...discoveryAnswers(),
+  };
+}
+
+/** The issuer a discovery document at /o/<name>/.well-known/openid-configuration speaks for. */
+const issuerOf = (req: http.IncomingMessage): string => `http://${req.headers.host}${req.url!.replace(/\/\.well-known\/openid-configuration$/, '')}`;
+
+/** OpenID discovery documents (oidc=), under names starting with o/. */
+function discoveryAnswers(): Record<string, Answer> {
+  const doc = (f: (issuer: string, host: string) => unknown): Answer => (req, res, sent) => json(f(issuerOf(req), `http://${req.headers.host}`))(req, res, sent);
+  return {
+    'o/good': doc((issuer, host) => ({ issuer, jwks_uri: `${host}/k/good` })),
+    'o/html': text(200, '<html></html>'),
+    'o/array': json([]),
+    'o/wrong-issuer': doc((_, host) => ({ issuer: 'https://someone-else.example', jwks_uri: `${host}/k/good` })),
+    'o/no-issuer': doc((_, host) => ({ jwks_uri: `${host}/k/good` })),
+    'o/jwks-uri-file': doc((issuer) => ({ issuer, jwks_uri: 'file:///etc/passwd' })),
+    'o/jwks-uri-number': doc((issuer) => ({ issuer, jwks_uri: 42 })),
+    'o/no-jwks-uri': doc((issuer) => ({ issuer })),
+    'o/endless': oversized(true, false),
+    'o/302': text(302, '', { location: '/o/good/.well-known/openid-configuration' }),
+    'o/500': text(500, 'boom'),
+    'o/reset': (req) => req.socket.destroy(),
+    'o/hang': () => undefined,
   };
 }
 
@@ -133,7 +159,9 @@ class HostileKeys {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const name = decodeURIComponent(req.url?.slice('/k/'.length) ?? '');
+    const url = req.url ?? '';
+    const discovery = /^\/o\/([^/]+)\/\.well-known\/openid-configuration$/.exec(url);
+    const name = discovery === null ? decodeURIComponent(url.slice('/k/'.length)) : `o/${discovery[1]}`;
     this.fetches.set(name, (this.fetches.get(name) ?? 0) + 1);
     const started = Date.now();
     res.on('close', () => this.closedAfter.set(name, Date.now() - started));
@@ -155,6 +183,7 @@ let keys: HostileKeys;
 let echo: TestServer;
 let proxy: RunningSkiff;
 let names: string[];
+let docs: string[];
 const troubles: unknown[] = [];
 const onTrouble = (err: unknown): void => void troubles.push(err);
 
@@ -168,7 +197,8 @@ beforeAll(async () => {
   other = await signingKey('other');
   privateJwk = await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey);
   const table = answers();
-  names = Object.keys(table).filter((n) => n !== 'good');
+  names = Object.keys(table).filter((n) => n !== 'good' && !n.startsWith('o/'));
+  docs = Object.keys(table).filter((n) => n.startsWith('o/') && n !== 'o/good').map((n) => n.slice(2));
   keys = await HostileKeys.start(table);
   echo = await startEcho();
   // the endless body gets a long timeout: it must be cut at the cap, long before that
@@ -177,6 +207,7 @@ beforeAll(async () => {
   const cfg = (name: string): string => `jwks=${keys.url}/k/${name} jwksCooldown=${COOLDOWN_MS}ms jwksTimeout=${timeout(name)}ms${refresh(name)}`;
   const routes = [
     ...names.map((n, i) => `r${i}: Path("/one/${n}") -> jwtClaimToHeader("${cfg(n)}", "sub", "X-User-Id") -> "${echo.url}";`),
+    ...docs.map((n, i) => `d${i}: Path("/oidc/${n}") -> jwtClaimToHeader("oidc=${keys.url}/o/${n} jwksCooldown=${COOLDOWN_MS}ms jwksTimeout=${TIMEOUT_MS}ms", "sub", "X-User-Id") -> "${echo.url}";`),
     ...Array.from({ length: SEQUENCES }, (_, i) => `s${i}: Path("/seq/${i}") -> jwtClaimToHeader("${cfg(`seq-${i}`)}", "sub", "X-User-Id") -> "${echo.url}";`),
   ];
   for (let i = 0; i < SEQUENCES; i++) keys.behaviour.set(`seq-${i}`, 'good');
@@ -191,9 +222,10 @@ afterAll(async () => {
   process.off('uncaughtException', onTrouble);
 });
 
-async function call(path: string, sub: string): Promise<{ status: number; user: unknown; ms: number }> {
+async function call(path: string, sub: string, iss?: string): Promise<{ status: number; user: unknown; ms: number }> {
   const started = Date.now();
-  const r = await request(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${await token(rsa, { sub })}`, 'x-user-id': 'forged' } });
+  const jwt = await token(rsa, { sub }, iss === undefined ? {} : { iss });
+  const r = await request(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${jwt}`, 'x-user-id': 'forged' } });
   const user = r.status === 200 ? (JSON.parse(r.text) as { headers: Record<string, unknown> }).headers['x-user-id'] : undefined;
   return { status: r.status, user, ms: Date.now() - started };
 }
@@ -223,6 +255,19 @@ describe('a hostile JWKS endpoint', () => {
     for (const n of WEAK) expect(await call(`/one/${n}`, `refreshed-${n}`), n).toMatchObject({ status: 200, user: `refreshed-${n}` });
     expect(troubles).toEqual([]);
   }, 15_000);
+
+  it('a hostile OpenID discovery document: a prompt 401, then valid tokens pass once it is repaired', async () => {
+    await sleep(TIMEOUT_MS + 100);
+    expect(docs.length).toBeGreaterThan(10);
+    const iss = (n: string): string => `${keys.url}/o/${n}`;
+    const before = await Promise.all(docs.map(async (n) => [n, await call(`/oidc/${n}`, `before-${n}`, iss(n))] as const));
+    expect(before.filter(([, r]) => r.status !== 401 || r.ms > TIMEOUT_MS + 1000).map(([n, r]) => ({ n, ...r }))).toEqual([]);
+    for (const n of docs) keys.behaviour.set(`o/${n}`, 'o/good');
+    await sleep(COOLDOWN_MS + 20);
+    const after = await Promise.all(docs.map(async (n) => [n, await call(`/oidc/${n}`, `after-${n}`, iss(n))] as const));
+    expect(after.filter(([n, r]) => r.status !== 200 || r.user !== `after-${n}`).map(([n, r]) => ({ n, ...r }))).toEqual([]);
+    expect(troubles).toEqual([]);
+  });
 
   it('random sequences of answers: once loaded, good keys survive every failed fetch', async () => {
     // endpoints whose fetch fails (the keys in use stay) and whose set is accepted but useless
