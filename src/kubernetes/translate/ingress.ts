@@ -95,12 +95,17 @@ interface PathGroup {
 export function translateIngress(ingress: Ingress, ctx: IngressContext): IngressTranslation {
   const problem = ingressShapeProblem(ingress);
   if (problem !== null) return setAside(ingress, problem);
+  let translator: IngressTranslator | undefined;
   try {
-    return new IngressTranslator(ingress, ctx).run();
+    translator = new IngressTranslator(ingress, ctx);
+    return translator.run();
   } catch (err) {
     // A shape the check above let through and the translation did not expect: this Ingress is
     // set aside with the error, the others are translated as usual.
-    return setAside(ingress, `cannot be translated: ${err instanceof Error ? err.message : String(err)}`);
+    const t = setAside(ingress, `cannot be translated: ${err instanceof Error ? err.message : String(err)}`);
+    // The error may come from a Service or slice it read (of a wrong shape, from a manifest):
+    // those are kept, so that the Ingress is translated again once they change, not left aside.
+    return translator === undefined ? t : { ...t, services: translator.servicesRead() };
   }
 }
 
@@ -157,6 +162,11 @@ class IngressTranslator {
     }
     this.pathMode = this.ann.pathMode ?? ctx.pathMode;
     this.predicatesKey = this.ann.predicates.length === 0 ? '' : JSON.stringify(this.ann.predicates);
+  }
+
+  /** The Services read so far; after an error, the one being read when it came is the last. */
+  servicesRead(): readonly ServiceState[] {
+    return exact(this.services);
   }
 
   run(): IngressTranslation {
@@ -347,6 +357,11 @@ class IngressTranslator {
  * the Ingress must be translated again.
  */
 export function rebindIngress(t: IngressTranslation, services: ServiceIndex): IngressTranslation | undefined {
+  for (const s of t.services) {
+    // A Service read without a resolution kept is one whose resolution threw, and the Ingress was
+    // set aside for it: only a new translation tells what the Service gives now.
+    if (s.stale && !t.backends.some((u) => u.state === s)) return undefined;
+  }
   // (old backend, new backend) pairs; an Ingress has few backends
   let swaps: BackendDefinition[] | undefined;
   const backends: BackendUse[] = new Array<BackendUse>(t.backends.length);
@@ -354,7 +369,15 @@ export function rebindIngress(t: IngressTranslation, services: ServiceIndex): In
     const use = t.backends[i]!;
     const state = use.state.stale ? services.state(use.state.namespace, use.state.name) : use.state;
     const was = use.resolution;
-    const now = state === use.state ? was : resolveFromState(state, use.ref, use.settings);
+    let now: Resolution;
+    try {
+      now = state === use.state ? was : resolveFromState(state, use.ref, use.settings);
+    } catch {
+      // A Service or slice of a shape resolution does not expect (read from a manifest): the
+      // Ingress is translated again, which sets it aside with the error, as translate() does.
+      // Thrown from here, it would stop the whole snapshot and freeze every listener's routes.
+      return undefined;
+    }
     let kept = was;
     if (now !== was) {
       if (!was.ok || !now.ok) {

@@ -164,6 +164,29 @@ describe('ClusterTranslator', () => {
     expect(t.stats).toMatchObject({ translated: 1, rebound: 0 });
   });
 
+  it('sets aside only the Ingresses of a slice of a wrong shape, and translates them again once it is fixed', () => {
+    // Manifests can hold shapes the API server refuses; a slice whose endpoints are not a list
+    // of objects makes resolution throw.
+    const t = new ClusterTranslator(options);
+    const first = small();
+    expectSame(t, first);
+    const endpointSlices = first.endpointSlices.slice();
+    // only the endpoints change: the rebind path, which resolved outside translateIngress()'s guard
+    endpointSlices[0] = { ...first.endpointSlices[0]!, endpoints: [null] } as unknown as EndpointSlice;
+    const broken = { ...first, endpointSlices };
+    const result = t.translate(broken);
+    expect(result).toEqual(translate(broken, options));
+    expect(result.skipped.map((s) => s.object)).toEqual(['ns/c']);
+    expect(result.routes.some((r) => r.id.startsWith('kube_ns__d__'))).toBe(true);
+    // fixed: the set-aside Ingress is translated again, not kept aside for the Service it read
+    expectSame(t, first);
+    expect(t.stats.translated).toBe(1);
+    // broken before its first translation, then fixed
+    const fresh = new ClusterTranslator(options);
+    expectSame(fresh, broken);
+    expectSame(fresh, first);
+  });
+
   it('merges afresh when an Ingress comes or goes, or when a route id changes', () => {
     const t = new ClusterTranslator(options);
     const first = small();
