@@ -213,13 +213,17 @@ export class FakeApiServer {
 
   // ---- objects ----
 
-  create(kind: FakeKind, obj: FakeObject): FakeObject {
+  /**
+   * With `announceAs: 'MODIFIED'` the creation is told to watches (and kept in the history) as
+   * a MODIFIED event: a watcher gets an object it never saw ADDED.
+   */
+  create(kind: FakeKind, obj: FakeObject, options: { announceAs?: 'ADDED' | 'MODIFIED' } = {}): FakeObject {
     const store = this.store(kind);
     const key = keyOf(obj.metadata.namespace, obj.metadata.name);
     if (store.has(key)) throw new Error(`${kind} ${key} exists`);
     const stored = this.stamp(kind, structuredClone(obj), randomUUID());
     store.set(key, stored);
-    this.record(kind, 'ADDED', stored);
+    this.record(kind, options.announceAs ?? 'ADDED', stored);
     return structuredClone(stored);
   }
 
@@ -248,6 +252,11 @@ export class FakeApiServer {
   get(kind: FakeKind, namespace: string | undefined, name: string): FakeObject | undefined {
     const obj = this.store(kind).get(keyOf(namespace, name));
     return obj ? structuredClone(obj) : undefined;
+  }
+
+  /** Every stored object of a kind, sorted by namespace/name, as watches and gets see them. */
+  objectsOf(kind: FakeKind): FakeObject[] {
+    return [...this.store(kind).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, o]) => structuredClone(o));
   }
 
   // ---- failure controls ----
@@ -283,6 +292,29 @@ export class FakeApiServer {
     for (const w of this.watchers) {
       if (w.bookmarks && !w.stalled) this.send(w, 'BOOKMARK', this.bookmarkObject(w.kind));
     }
+  }
+
+  /** Writes text as it is (no newline added) to every open watch of a kind: garbage, half a line, a made-up event. */
+  writeToWatches(kind: FakeKind, text: string): void {
+    for (const w of this.watchers) {
+      if (w.kind === kind && !w.stalled && !w.res.writableEnded && !w.res.destroyed) w.res.write(text);
+    }
+  }
+
+  /**
+   * Sends the kept events after resourceVersion `from` again to every open watch of a kind, as
+   * a server whose watch cache lags behind does: old events, old resourceVersions, in order.
+   */
+  replay(kind: FakeKind, from: number): void {
+    for (const w of this.watchers) {
+      if (w.kind !== kind || w.stalled) continue;
+      for (const e of this.history) if (e.rv > from && this.watches(w, e)) this.send(w, e.type, e.object);
+    }
+  }
+
+  /** The oldest resourceVersion a watch can still start from. */
+  get historyStartsAt(): number {
+    return this.historyStart;
   }
 
   /**
