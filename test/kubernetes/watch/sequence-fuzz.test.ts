@@ -1,7 +1,7 @@
 /**
  * Random sequences of watch events against the fake API server, read the whole way through:
- * reflectors, ClusterWatch, the API snapshot provider and one listener's Ingress route source
- * (incremental translation included). Objects come from a small pool of names in two namespaces,
+ * reflectors, ClusterWatch, the API snapshot provider and the Ingress route sources of two
+ * listeners with different classes (incremental translation included). Objects come from a small pool of names in two namespaces,
  * so events collide; between them the streams are cut (some in the middle of a JSON line), the
  * history expires (410 as an ERROR event or as the HTTP status), bookmarks, old events replayed,
  * objects announced first by MODIFIED, DELETED events for objects that do not exist, malformed
@@ -290,14 +290,14 @@ async function apply(h: Harness, o: Op): Promise<void> {
 }
 
 /** What translate() makes of the server's objects, as the source hands it on. */
-function truth(h: Harness): { result: TranslationResult; update: SourceUpdate } {
+function truth(h: Harness, classes: readonly string[] = ['skiff']): { result: TranslationResult; update: SourceUpdate } {
   const snapshot = {
     ingresses: h.fake.objectsOf('ingresses'),
     services: h.fake.objectsOf('services'),
     endpointSlices: h.fake.objectsOf('endpointslices'),
     ingressClasses: h.fake.objectsOf('ingressclasses'),
   } as unknown as ClusterSnapshot;
-  const result = translate(snapshot, { ingressClasses: ['skiff'] });
+  const result = translate(snapshot, { ingressClasses: classes });
   const invalid: InvalidRoute[] = result.skipped.map((s) => ({ id: s.id ?? s.object, code: s.code, reason: s.reason, source: s.object }));
   return { result, update: { routes: result.routes, invalid } };
 }
@@ -350,7 +350,10 @@ async function runSequence(seq: Sequence, index: number): Promise<void> {
   });
   const routes = new IngressRoutes(new ApiSnapshotProvider(watch), { log: loggers.log });
   const source = routes.sourceFor('main', ['skiff']);
+  // a second listener of other classes shares the watch but translates on its own
+  const other = routes.sourceFor('other', ['ours', 'other']);
   let last: SourceUpdate | undefined;
+  let lastOther: SourceUpdate | undefined;
   try {
     h.fake.create('ingressclasses', { metadata: { name: 'skiff' }, spec: { controller: 'zalando.org/skiff' } });
     for (const o of seq.initial) await apply(h, o);
@@ -358,15 +361,22 @@ async function runSequence(seq: Sequence, index: number): Promise<void> {
       `sequence ${index}: ${JSON.stringify(seq)}\nstats: ${JSON.stringify(watch.stats().reflectors.map((r) => [r.name, r.resourceVersion, r.objects, r.relists, r.consecutiveFailures]))}\nserver rv ${h.fake.resourceVersion}\nhanded on: ${JSON.stringify(describeUpdate(last))}`;
     const settle = async (step: number): Promise<TranslationResult> => {
       const want = truth(h);
-      await waitUntil(() => isEqual(last, want.update), 5_000, () => h.fake.bookmark());
+      const wantOther = truth(h, ['ours', 'other']);
+      await waitUntil(() => isEqual(last, want.update) && isEqual(lastOther, wantOther.update), 5_000, () => h.fake.bookmark());
       await sleep(20);
       expect(last, `after step ${step} of ${context()}`).toEqual(want.update);
+      expect(lastOther, `other listener, after step ${step} of ${context()}`).toEqual(wantOther.update);
       return want.result;
     };
 
-    await source.start((u) => {
-      last = u;
-    });
+    await Promise.all([
+      source.start((u) => {
+        last = u;
+      }),
+      other.start((u) => {
+        lastOther = u;
+      }),
+    ]);
     for (let i = 0; i < seq.ops.length; i++) {
       const o = seq.ops[i]!;
       if (o.op === 'settle') await settle(i);
@@ -388,11 +398,11 @@ async function runSequence(seq: Sequence, index: number): Promise<void> {
     h.fake.dropWatches();
     await sleep(seq.ops.length % 7);
     const stopping = Date.now();
-    await source.stop();
+    await Promise.all([source.stop(), other.stop()]);
     await routes.stop();
     expect(Date.now() - stopping, context()).toBeLessThan(2_000);
   } finally {
-    await source.stop();
+    await Promise.all([source.stop(), other.stop()]);
     await routes.stop();
     await h.close();
   }
