@@ -5,6 +5,7 @@
  * One endpoint gives a network backend, several a load-balanced one (sorted, so output is
  * stable), none a local 502 "no endpoints" answer, as Skipper does.
  */
+import { serviceShapeProblem } from './service-shape.js';
 import type { BackendDefinition, Call } from '../../eskip/definition.js';
 import { SERVICE_NAME_LABEL } from '../objects.js';
 import type { EndpointSlice, IngressServiceBackend, Service, ServicePort } from '../objects.js';
@@ -266,6 +267,8 @@ function resolve(state: ServiceState, ref: IngressServiceBackend, settings: Back
   const namespace = state.namespace;
   const svc = state.service;
   if (svc === undefined) return { ok: false, reason: `service ${namespace}/${ref.name} not found` };
+  const problem = serviceShapeProblem(svc, state.slices);
+  if (problem !== null) return { ok: false, reason: `service ${namespace}/${ref.name} cannot be read: ${problem}` };
   const wanted = describePort(ref);
   if (svc.spec?.type === 'ExternalName') return externalName(svc, ref, wanted, settings);
   const port = findServicePort(svc, ref);
