@@ -88,6 +88,9 @@ export class TokenVerifier {
     } catch {
       return null;
     }
+    // JSON reads `"exp": 1e400` as Infinity, which jose takes for a number: such a token would
+    // never expire. A time no clock can reach is a malformed token, whoever signed it.
+    if (!finiteTime(claims.exp) || !finiteTime(claims.nbf) || !finiteTime(claims.iat)) return null;
     const now = Date.now();
     // exp is required, so present and numeric here; jose accepts it up to the clock tolerance
     const expMs = (claims.exp! + this.options.clockToleranceSec) * 1000;
@@ -99,4 +102,9 @@ export class TokenVerifier {
     if (verified.expiresAt > now && this.options.cacheTtlMs > 0) this.cache.set(token, verified);
     return verified;
   }
+}
+
+/** Absent, or a NumericDate a clock can reach. */
+function finiteTime(t: number | undefined): boolean {
+  return t === undefined || Number.isFinite(t);
 }

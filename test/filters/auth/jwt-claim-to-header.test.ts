@@ -171,6 +171,19 @@ describe('hostile and broken tokens are refused with 401', () => {
     expect(nested.outgoing.headers['x-user-id']).toBe('{"a":"x\\r\\ny"}');
   });
 
+  it('a token whose exp, nbf or iat JSON reads as infinite: 401, never a token that does not expire', async () => {
+    const f = filter(config());
+    const exp = nowSec() + 300;
+    for (const times of ['"exp":1e400', `"exp":${exp},"nbf":-1e400`, `"exp":${exp},"iat":1e400`]) {
+      // SignJWT writes Infinity as null: the claims set is written out by hand
+      const payload = `{"sub":"alice","iss":"${ISS}","aud":"${AUD}",${times}}`;
+      const jwt = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'RS256', kid: rsa.kid }).sign(rsa.privateKey);
+      await expect401(f, jwt, times);
+    }
+    // the same claims with reachable times pass
+    expect((await run(f, { bearer: await good(rsa, { sub: 'alice', iat: nowSec() }) })).outgoing.headers['x-user-id']).toBe('alice');
+  });
+
   it('a claim nested too deep to write out: 401, not a failed filter, also from the cache', async () => {
     const f = filter(config('maxValueLength=16384'));
     // SignJWT cannot hold such a claim either: the claims set is written out by hand
