@@ -5,13 +5,13 @@
  *   - serves the last good keys for as long as no newer set could be fetched;
  *   - refreshes stale keys in the background (requests never wait for a refresh they don't need);
  *   - fetches at once for a token it has no usable key for: an unknown `kid` (key rotation), or
- *     a matching key it cannot use (duplicate `kid`s, broken or private key material), which the
+ *     a matching key it cannot use (broken or private key material), which the
  *     issuer may have fixed since; at most once per cooldown, so that tokens with made-up `kid`s
  *     cannot turn into a stream of fetches;
  *   - merges concurrent fetches into one.
  * Nothing runs between requests: no timer keeps the process alive or fetches for idle routes.
  */
-import { createLocalJWKSet, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWTVerifyGetKey } from 'jose';
 import type { RemoteKeySetOptions } from './jwt-options.js';
 import { fetchJson } from './fetch-json.js';
 
@@ -76,8 +76,10 @@ export class RemoteKeySet {
     try {
       return await local(header, token);
     } catch (err) {
+      // Several matching keys are tried one by one by the verifier (candidate-keys.ts).
+      if (err instanceof errors.JWKSMultipleMatchingKeys) throw err;
       // A kid we do not know may be a key the issuer just rotated in; a set whose key for this
-      // token cannot be used (two keys under one kid, bad key material) may have been fixed since.
+      // token cannot be used (bad or private key material) may have been fixed since.
       // Waiting for the stale refresh instead left a set like that in use for jwksRefresh (10
       // minutes by default) after the endpoint was repaired.
       await this.refresh();

@@ -9,6 +9,7 @@ import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { JwtOptions } from './jwt-options.js';
 import type { TokenState } from './token-state.js';
 import { TokenCache } from './token-cache.js';
+import { verifyAgainstKeySet } from './candidate-keys.js';
 import { jwksAt, jwksByDiscovery, type KeySetStats, type RemoteKeySet } from './remote-key-set.js';
 
 export interface VerifiedToken {
@@ -45,7 +46,7 @@ export class TokenVerifier {
       case 'oidc': {
         const remote = s.kind === 'jwks' ? jwksAt(s.url, options.remote) : jwksByDiscovery(s.issuer, options.remote);
         this.remote = remote;
-        this.verifyToken = (token) => jwtVerify(token, remote.getKey, vo);
+        this.verifyToken = (token) => verifyAgainstKeySet(token, remote.getKey, vo);
         remote.prefetch();
         break;
       }
@@ -53,7 +54,7 @@ export class TokenVerifier {
         this.remote = null;
         if (s.kind === 'public') this.verifyToken = (token) => jwtVerify(token, s.key, vo);
         else if (s.kind === 'secret') this.verifyToken = (token) => jwtVerify(token, s.secret, vo);
-        else this.verifyToken = (token) => jwtVerify(token, s.getKey, vo);
+        else this.verifyToken = (token) => verifyAgainstKeySet(token, s.getKey, vo);
       }
     }
   }

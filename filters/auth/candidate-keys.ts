@@ -1,0 +1,25 @@
+/**
+ * jwtVerify against a key set, trying each key when several match the token's header. jose does
+ * not choose between them (two keys under one `kid` while an issuer rotates, or a token without
+ * `kid` and a set holding several keys of its type) and leaves the trying to the caller: without
+ * this, every such token was refused although one of the keys verifies it.
+ */
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+
+export async function verifyAgainstKeySet(token: string, getKey: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<{ payload: JWTPayload }> {
+  try {
+    return await jwtVerify(token, getKey, options);
+  } catch (err) {
+    if (!(err instanceof errors.JWKSMultipleMatchingKeys)) throw err;
+    // The candidates come imported; one that cannot be imported is skipped by jose.
+    for await (const key of err) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (inner) {
+        // another key may be the one; any other failure (expired, wrong audience) is the token's
+        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
