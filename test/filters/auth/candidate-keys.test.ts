@@ -1,7 +1,7 @@
 /** Several keys of a set match a token: each is tried, and only a verifying one lets it pass. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet } from 'jose';
-import { verifyAgainstKeySet } from '../../../filters/auth/candidate-keys.js';
+import { MAX_CANDIDATES, verifyAgainstKeySet } from '../../../filters/auth/candidate-keys.js';
 import { signingKey, token, type SigningKey } from './jwt-fixtures.js';
 
 const options = { algorithms: ['RS256'] };
@@ -45,5 +45,11 @@ describe('verifyAgainstKeySet', () => {
   it('is plain jwtVerify when one key matches', async () => {
     expect(await outcome([rotating], await token(rotating, { sub: 'one' }))).toBe('ok one');
     expect(await outcome([rotating], await token(forger, { sub: 'forged' }))).toBe('JWSSignatureVerificationFailed');
+  });
+
+  it('tries no more than MAX_CANDIDATES keys', async () => {
+    const others = await Promise.all(Array.from({ length: MAX_CANDIDATES }, () => signingKey('k', 'RS256')));
+    expect(await outcome([...others.slice(0, MAX_CANDIDATES - 1), rotating], await token(rotating, { sub: 'last' }))).toBe('ok last');
+    expect(await outcome([...others, rotating], await token(rotating, { sub: 'past' }))).toBe('JWSSignatureVerificationFailed');
   });
 });
