@@ -70,7 +70,7 @@ export class KeepAliveReaper {
   }
 }
 
-/** A quarter of the timeout, between 10 ms and 1 s: closing at most 1 s late is plenty. */
+/** A quarter of the timeout, between 10 ms and 1 s: closing at most two sweeps (2 s) late is plenty. */
 export function sweepIntervalMs(timeoutMs: number): number {
   return Math.min(1000, Math.max(10, Math.floor(timeoutMs / 4)));
 }
