@@ -77,8 +77,10 @@ function routes(state: SupportState, req: IncomingMessage, res: ServerResponse, 
   const timestamp = String(Math.floor(table.createdAt.getTime() / 1000));
   const wanted = url.searchParams.get('timestamp');
   if (wanted !== null && wanted !== timestamp) return text(res, 400, 'timestamp mismatch\n');
-  const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
-  const limit = Number(url.searchParams.get('limit') ?? 1024) || 1024;
+  const offset = count(url.searchParams.get('offset'), 0);
+  const limit = count(url.searchParams.get('limit'), 1024);
+  // slice() would read a negative offset or limit from the end: a page the caller did not ask for
+  if (offset === null || limit === null) return text(res, 400, 'offset and limit must be whole numbers, 0 or more\n');
   const invalid = url.searchParams.has('invalid') && url.searchParams.get('invalid') !== 'false';
   const json = (req.headers.accept ?? '').includes('application/json');
   res.setHeader('x-timestamp', timestamp);
@@ -104,6 +106,12 @@ function routes(state: SupportState, req: IncomingMessage, res: ServerResponse, 
   }
   const pretty = !url.searchParams.has('nopretty');
   return send(res, 'text/plain; charset=utf-8', printRoutes(page.map((r) => r.definition), { pretty }));
+}
+
+/** A paging parameter: absent gives the default; digits give their value; anything else null. */
+function count(raw: string | null, absent: number): number | null {
+  if (raw === null || raw === '') return absent;
+  return /^[0-9]{1,9}$/.test(raw) ? Number(raw) : null;
 }
 
 function text(res: ServerResponse, status: number, body: string): void {

@@ -26,6 +26,25 @@ describe('support listener', () => {
     expect((await request(`${proxy.supportUrl}/routes`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('pages /routes by offset and limit, and refuses paging it cannot honour', async () => {
+    proxy = await startSkiff(`a: Path("/a") -> <shunt>; b: Path("/b") -> <shunt>; c: Path("/c") -> <shunt>;`);
+    const ids = async (query: string): Promise<string[]> => {
+      const r = await request(`${proxy!.supportUrl}/routes?${query}`, { headers: { accept: 'application/json' } });
+      expect(r.status, query).toBe(200);
+      return (JSON.parse(r.text) as { id: string }[]).map((x) => x.id);
+    };
+    const all = await ids('');
+    expect(all).toHaveLength(3);
+    expect(await ids('offset=1&limit=1')).toEqual([all[1]]);
+    expect(await ids('offset=2')).toEqual([all[2]]);
+    expect(await ids('offset=9')).toEqual([]);
+    expect(await ids('limit=0')).toEqual([]);
+    // before, slice() read these from the end of the table
+    for (const query of ['offset=-1', 'limit=-2', 'offset=1.5', 'limit=x', 'offset=1e3', 'limit=9999999999']) {
+      expect((await request(`${proxy.supportUrl}/routes?${query}`)).status, query).toBe(400);
+    }
+  });
+
   it('answers targets that are not URLs (`//%`) instead of failing, and keeps serving', async () => {
     proxy = await startSkiff(`a: Path("/a") -> <shunt>;`);
     const port = Number(new URL(proxy.supportUrl).port);
