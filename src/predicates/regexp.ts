@@ -3,7 +3,18 @@
  * common RE2-only forms are rewritten: a leading `(?i)`/`(?s)`/`(?m)` flag group, `(?P<name>`,
  * `\A`, `\z`, `\Q...\E` and POSIX classes such as `[[:alpha:]]`. Forms JS cannot express the same
  * way (`\pL`, ungreedy mode, flag groups in the middle) are refused rather than misread.
+ *
+ * RE2 runs in linear time; V8's regexps backtrack, and an expression such as `^/(a+)+$` takes
+ * seconds to hours on a crafted path or Host header, with the event loop, and every request on
+ * it, stopped. Two things keep route regexps linear here:
+ *   - V8 is told to finish any regexp that backtracks excessively on its linear-time engine
+ *     (set below, before any route regexp exists);
+ *   - that engine does not take the `i` flag, lookarounds or large counted repetitions, so the
+ *     translation avoids the first two: case-insensitivity is spelled out (`a` → `[aA]`) and
+ *     `\A`/`\z` become `^`/`$` unless `(?m)` is on.
+ * A counted repetition above the engine's size limit (e.g. `a{1,1000}`) still runs backtracking.
  */
+import v8 from 'node:v8';
 import { invalidArgs } from '../errors.js';
 
 const POSIX_CLASSES: Record<string, string> = {
@@ -25,9 +36,36 @@ const POSIX_CLASSES: Record<string, string> = {
 
 const META = /[\\^$.|?*+()[\]{}/-]/g;
 
-/** Rewrites RE2 source into JS source and flags; throws a plain Error for unsupported syntax. */
-export function translateRe2(source: string): { source: string; flags: string } {
+// A process-wide V8 setting: it applies to regexps compiled from here on, and only changes how
+// long a pathological match takes, never its result.
+v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
+/** The other case of an ASCII letter, or '' for anything else. */
+function otherCase(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code >= 97 && code <= 122) return String.fromCharCode(code - 32);
+  if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
+  return '';
+}
+
+/** Inside a class: the other-case letters of the range lo-hi, as extra ranges. */
+function otherCaseRanges(lo: number, hi: number): string {
+  let extra = '';
+  const [a, z] = [Math.max(lo, 97), Math.min(hi, 122)];
+  if (a <= z) extra += `${String.fromCharCode(a - 32)}-${String.fromCharCode(z - 32)}`;
+  const [A, Z] = [Math.max(lo, 65), Math.min(hi, 90)];
+  if (A <= Z) extra += `${String.fromCharCode(A + 32)}-${String.fromCharCode(Z + 32)}`;
+  return extra;
+}
+
+/**
+ * Rewrites RE2 source into JS source and flags; `extraFlags` adds JS flags (Host adds `i`).
+ * Throws a plain Error for unsupported syntax. The flags returned never hold `i`: ASCII letters
+ * are matched in both cases by the source itself (other escaped letters, `\x41`, as written).
+ */
+export function translateRe2(source: string, extraFlags = ''): { source: string; flags: string } {
   let flags = '';
+  for (const f of extraFlags) if (!flags.includes(f)) flags += f;
   let i = 0;
   const leading = /^\(\?([imsU]+)\)/.exec(source);
   if (leading !== null) {
@@ -37,6 +75,9 @@ export function translateRe2(source: string): { source: string; flags: string } 
     }
     i = leading[0].length;
   }
+  const caseless = flags.includes('i');
+  if (caseless) flags = flags.replace('i', '');
+  const multiline = flags.includes('m');
   let out = '';
   let inClass = false;
   let classStart = -1;
@@ -48,13 +89,15 @@ export function translateRe2(source: string): { source: string; flags: string } 
       if (next === 'Q') {
         const end = source.indexOf('\\E', i + 2);
         const literal = source.slice(i + 2, end === -1 ? source.length : end);
-        out += literal.replace(META, '\\$&');
+        const escaped = literal.replace(META, '\\$&');
+        out += caseless ? escaped.replace(/[A-Za-z]/g, (c) => `[${c}${otherCase(c)}]`) : escaped;
         i = end === -1 ? source.length : end + 2;
         continue;
       }
       if (next === 'p' || next === 'P') throw new Error('Unicode classes (\\p, \\P) are not supported');
-      if (!inClass && next === 'A') out += '(?<![\\s\\S])';
-      else if (!inClass && next === 'z') out += '(?![\\s\\S])';
+      // without (?m), ^ and $ mean what \A and \z mean, and keep the expression linear-capable
+      if (!inClass && next === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
+      else if (!inClass && next === 'z') out += multiline ? '(?![\\s\\S])' : '$';
       else out += c + next;
       i += 2;
       continue;
@@ -65,12 +108,28 @@ export function translateRe2(source: string): { source: string; flags: string } 
         const name = close === -1 ? '' : source.slice(i + 2, close);
         const set = POSIX_CLASSES[name];
         if (set === undefined) throw new Error(`unknown or negated POSIX class [:${name}:]`);
-        out += set;
+        out += caseless && (name === 'lower' || name === 'upper') ? 'A-Za-z' : set;
         i = close + 2;
         continue;
       }
       // a ']' right after '[' or '[^' is a literal in RE2
-      if (c === ']' && i > classStart) inClass = false;
+      if (c === ']' && i > classStart) {
+        inClass = false;
+        out += c;
+        i++;
+        continue;
+      }
+      if (caseless) {
+        const hi = source[i + 2];
+        if (source[i + 1] === '-' && hi !== undefined && hi !== ']' && hi !== '\\' && hi !== '[') {
+          out += `${c}-${hi}${otherCaseRanges(c.charCodeAt(0), hi.charCodeAt(0))}`;
+          i += 3;
+          continue;
+        }
+        out += c + otherCase(c);
+        i++;
+        continue;
+      }
       out += c;
       i++;
       continue;
@@ -90,15 +149,20 @@ export function translateRe2(source: string): { source: string; flags: string } 
       }
       continue;
     }
-    if (c === '(' && source.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 4;
+    if (c === '(' && (source.startsWith('(?P<', i) || (source.startsWith('(?<', i) && source[i + 3] !== '=' && source[i + 3] !== '!'))) {
+      // the group's name is copied as written, never case-folded
+      const from = i + (source[i + 2] === 'P' ? 4 : 3);
+      const close = source.indexOf('>', from);
+      if (close === -1) throw new Error('unterminated group name');
+      out += `(?<${source.slice(from, close)}>`;
+      i = close + 1;
       continue;
     }
     if (c === '(' && /^\(\?[imsU-]+[):]/.test(source.slice(i, i + 8))) {
       throw new Error('flag groups are only supported at the start of the expression');
     }
-    out += c;
+    const other = caseless ? otherCase(c) : '';
+    out += other === '' ? c : `[${c}${other}]`;
     i++;
   }
   return { source: out, flags };
@@ -123,11 +187,9 @@ export function compileRegexp(name: string, source: string, flags = ''): RegExp 
   if (cached !== undefined) return cached;
   let regexp: RegExp;
   try {
-    const translated = translateRe2(source);
-    let all = translated.flags;
-    for (const f of flags) if (!all.includes(f)) all += f;
-    if (all.includes('g') || all.includes('y')) throw new Error('the g and y flags are not allowed');
-    regexp = new RegExp(translated.source, all);
+    if (flags.includes('g') || flags.includes('y')) throw new Error('the g and y flags are not allowed');
+    const translated = translateRe2(source, flags);
+    regexp = new RegExp(translated.source, translated.flags);
   } catch (e) {
     throw invalidArgs(name, `invalid regexp /${source}/: ${(e as Error).message}`);
   }

@@ -1,4 +1,5 @@
 /** The RE2 → JS regexp translation used by every regexp-taking predicate. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRegexp, translateRe2 } from '../../src/predicates/regexp.js';
 import { ErrorCode, SkiffError } from '../../src/errors.js';
@@ -51,5 +52,45 @@ describe('compileRegexp sharing', () => {
 
   it('never hands out stateful (global or sticky) expressions', () => {
     expect(() => compileRegexp('T', 'a', 'g')).toThrow(SkiffError);
+  });
+});
+
+describe('case-insensitive expressions without the i flag', () => {
+  it.each([
+    ['^abc$', 'i', 'AbC', true],
+    ['^[a-c]+$', 'i', 'ABCabc', true],
+    ['^[X-c]+$', 'i', 'xyzABC_^', true],
+    ['^[^a-z]+$', 'i', 'ABC', false],
+    ['^[[:lower:]]+$', 'i', 'aBc', true],
+    ['^\\Qa.b\\E$', 'i', 'A.B', true],
+    ['^\\Qa.b\\E$', 'i', 'AxB', false],
+    ['^(?P<Name>x)\\w\\d$', 'i', 'X_1', true],
+    ['(?i)^host[.]example$', '', 'HOST.Example', true],
+  ])('/%s/%s on %j → %s', (source, flags, input, expected) => {
+    const regexp = compileRegexp('T', source, flags);
+    expect(regexp.flags).not.toContain('i');
+    expect(regexp.test(input)).toBe(expected);
+  });
+
+  it('keeps a group name as written', () => {
+    expect(compileRegexp('T', '(?P<Ver>v[0-9]+)', 'i').exec('V12')?.groups?.['Ver']).toBe('V12');
+  });
+
+  it('matches what the i flag matches, on random expressions and inputs', () => {
+    const atom = fc.oneof(
+      fc.constantFrom('a', 'B', 'z', 'X', '0', '_', '-', '.', '\\d', '\\w', '\\W', '\\.', '[a-f]', '[X-c]', '[^B-y]', '[[:upper:]]', '[[:alpha:]0-9]', '[]a]', '\\Qz.Z\\E'),
+      fc.constantFrom('(?:a|B)', '(x|Y)', '(q|Zz)'),
+    );
+    const piece = fc.tuple(atom, fc.constantFrom('', '', '*', '+', '?', '{1,2}')).map(([a, q]) => a + q);
+    const pattern = fc.tuple(fc.constantFrom('', '^'), fc.array(piece, { minLength: 1, maxLength: 5 }), fc.constantFrom('', '$')).map(([h, ps, t]) => h + ps.join('') + t);
+    const input = fc.array(fc.constantFrom('a', 'A', 'b', 'B', 'f', 'F', 'x', 'X', 'y', 'z', 'Z', 'q', 'Q', '0', '_', '-', '.', '[', '^', '`', 'é', 'É', 'ſ', 'K'), { maxLength: 8 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(pattern, input, (source, text) => {
+        const plain = translateRe2(source);
+        const reference = new RegExp(plain.source, `${plain.flags}i`);
+        expect(compileRegexp('T', source, 'i').test(text), `/${source}/i on ${JSON.stringify(text)}`).toBe(reference.test(text));
+      }),
+      { numRuns: 3000, seed: 2026 },
+    );
   });
 });
