@@ -2,7 +2,8 @@
  * Regexps as eskip writes them (Go RE2 syntax) compiled to JS RegExp once, at route build. The
  * common RE2-only forms are rewritten: a leading `(?i)`/`(?s)`/`(?m)` flag group, `(?P<name>`,
  * `\A`, `\z`, `\Q...\E` and POSIX classes such as `[[:alpha:]]`. Forms JS cannot express the same
- * way (`\pL`, ungreedy mode, flag groups in the middle) are refused rather than misread.
+ * way (`\pL`, ungreedy mode, flag groups in the middle) are refused rather than misread, and so
+ * is what RE2 itself refuses and a backtracking engine would take: backreferences, lookarounds.
  *
  * RE2 runs in linear time; V8's regexps backtrack, and an expression such as `^/(a+)+$` takes
  * seconds to hours on a crafted path or Host header, with the event loop, and every request on
@@ -95,6 +96,8 @@ export function translateRe2(source: string, extraFlags = ''): { source: string;
         continue;
       }
       if (next === 'p' || next === 'P') throw new Error('Unicode classes (\\p, \\P) are not supported');
+      // RE2 has no backreferences (a lone digit 1-9; more digits are an octal code in both)
+      if (!inClass && next >= '1' && next <= '9' && !/[0-9]/.test(source[i + 2] ?? '')) throw new Error('backreferences are not supported');
       // without (?m), ^ and $ mean what \A and \z mean, and keep the expression linear-capable
       if (!inClass && next === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
       else if (!inClass && next === 'z') out += multiline ? '(?![\\s\\S])' : '$';
@@ -158,6 +161,8 @@ export function translateRe2(source: string, extraFlags = ''): { source: string;
       i = close + 1;
       continue;
     }
+    // RE2 has no lookarounds, and V8's linear-time engine cannot run an expression holding one
+    if (c === '(' && /^\(\?<?[=!]/.test(source.slice(i, i + 4))) throw new Error('lookaround assertions are not supported');
     if (c === '(' && /^\(\?[imsU-]+[):]/.test(source.slice(i, i + 8))) {
       throw new Error('flag groups are only supported at the start of the expression');
     }

@@ -23,11 +23,15 @@ describe('translateRe2', () => {
     expect(compileRegexp('T', source).test(input)).toBe(expected);
   });
 
+  it('reads a backslash and several digits as an octal code, as RE2 does', () => {
+    expect(compileRegexp('T', '^\\101$').test('A')).toBe(true);
+  });
+
   it('rewrites named groups to the JS form', () => {
     expect(translateRe2('(?P<x>a)').source).toBe('(?<x>a)');
   });
 
-  it.each(['(?U)a+', '\\pL', 'a(?i)b', '[[:nope:]]', '(', 'a\\'])('refuses %j with InvalidArgs', (source) => {
+  it.each(['(?U)a+', '\\pL', 'a(?i)b', '[[:nope:]]', '(', 'a\\', '(a)\\1', '^(?=a)', 'a(?!b)', '(?<=a)b', '(?<!a)b'])('refuses %j with InvalidArgs', (source) => {
     let error: unknown;
     try {
       compileRegexp('Host', source);
