@@ -7,7 +7,7 @@
  * request path does nothing at all.
  *
  * A connection is active at a sweep when it has read bytes since the previous one or has a
- * response in progress (`_httpMessage`, the same test Node's closeIdleConnections makes). Its
+ * response in progress (`currentAnswer`, the socket's `_httpMessage` not yet finished). Its
  * idleness is counted from the first sweep that finds it inactive, since its last answer may
  * have ended just before that sweep; it is closed once a whole timeout has passed from there
  * with no activity. So no connection is closed before it has been idle for the full timeout,
@@ -15,6 +15,7 @@
  */
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { currentAnswer } from './pending-answers.js';
 
 interface Watched {
   bytes: number;
@@ -22,7 +23,7 @@ interface Watched {
   idleSince: number;
 }
 
-type HttpSocket = Duplex & { bytesRead?: number; _httpMessage?: { writableFinished?: boolean } | null };
+type HttpSocket = Duplex & { bytesRead?: number };
 
 export class KeepAliveReaper {
   private readonly watched = new Map<HttpSocket, Watched>();
@@ -56,8 +57,7 @@ export class KeepAliveReaper {
   sweep(now: number): void {
     for (const [socket, w] of this.watched) {
       const bytes = socket.bytesRead ?? 0;
-      const response = socket._httpMessage;
-      if (bytes !== w.bytes || (response != null && response.writableFinished !== true)) {
+      if (bytes !== w.bytes || currentAnswer(socket) !== null) {
         w.bytes = bytes;
         w.idleSince = 0;
       } else if (w.idleSince === 0) {

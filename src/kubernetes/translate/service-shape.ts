@@ -6,6 +6,7 @@
  * shape is set aside (see shape.ts), instead of failing on whatever the resolution trips over.
  */
 import type { EndpointSlice, Service } from '../objects.js';
+import { absentOr, isMapping } from './value-types.js';
 
 /** What is wrong with the Service or one of its slices, or null when both read as the API defines them. */
 export function serviceShapeProblem(service: Service, slices: readonly EndpointSlice[]): string | null {
@@ -22,7 +23,7 @@ function specProblem(spec: unknown): string | null {
   if (spec === undefined || spec === null) return null;
   if (!isMapping(spec)) return 'spec is not a mapping';
   for (const field of ['type', 'externalName']) {
-    if (!optional(spec[field], 'string')) return `spec.${field} is not a string`;
+    if (!absentOr(spec[field], 'string')) return `spec.${field} is not a string`;
   }
   const ports = spec['ports'];
   if (ports === undefined || ports === null) return null;
@@ -31,10 +32,10 @@ function specProblem(spec: unknown): string | null {
     const port = ports[i] as unknown;
     const at = `spec.ports[${i}]`;
     if (!isMapping(port)) return `${at} is not a mapping`;
-    if (!optional(port['name'], 'string')) return `${at}.name is not a string`;
-    if (!optional(port['port'], 'number')) return `${at}.port is not a number`;
+    if (!absentOr(port['name'], 'string')) return `${at}.name is not a string`;
+    if (!absentOr(port['port'], 'number')) return `${at}.port is not a number`;
     const target = port['targetPort'];
-    if (!optional(target, 'number') && typeof target !== 'string') return `${at}.targetPort is neither a number nor a name`;
+    if (!absentOr(target, 'number') && typeof target !== 'string') return `${at}.targetPort is neither a number nor a name`;
   }
   return null;
 }
@@ -48,8 +49,8 @@ function sliceProblem(slice: EndpointSlice): string | null {
     for (let i = 0; i < ports.length; i++) {
       const port = ports[i] as unknown;
       if (!isMapping(port)) return `ports[${i}] is not a mapping`;
-      if (!optional(port['name'], 'string')) return `ports[${i}].name is not a string`;
-      if (!optional(port['port'], 'number')) return `ports[${i}].port is not a number`;
+      if (!absentOr(port['name'], 'string')) return `ports[${i}].name is not a string`;
+      if (!absentOr(port['port'], 'number')) return `ports[${i}].port is not a number`;
     }
   }
   const endpoints = s['endpoints'];
@@ -65,17 +66,8 @@ function sliceProblem(slice: EndpointSlice): string | null {
     if (conditions === undefined || conditions === null) continue;
     if (!isMapping(conditions)) return `${at}.conditions is not a mapping`;
     for (const field of ['ready', 'terminating']) {
-      if (!optional(conditions[field], 'boolean')) return `${at}.conditions.${field} is not a boolean`;
+      if (!absentOr(conditions[field], 'boolean')) return `${at}.conditions.${field} is not a boolean`;
     }
   }
   return null;
-}
-
-/** Absent (undefined or null) or of the type named. */
-function optional(v: unknown, type: 'string' | 'number' | 'boolean'): boolean {
-  return v === undefined || v === null || typeof v === type;
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -6,6 +6,7 @@
  * others are translated as usual.
  */
 import type { Ingress } from '../objects.js';
+import { absentOr, isMapping } from './value-types.js';
 
 /** Why the Ingress cannot be read, or null when its shape is as the API defines it. */
 export function ingressShapeProblem(ingress: Ingress): string | null {
@@ -24,7 +25,7 @@ export function ingressShapeProblem(ingress: Ingress): string | null {
   if (spec === undefined || spec === null) return null;
   if (!isMapping(spec)) return 'spec is not a mapping';
   const className = spec['ingressClassName'];
-  if (className !== undefined && className !== null && typeof className !== 'string') return 'spec.ingressClassName is not a string';
+  if (!absentOr(className, 'string')) return 'spec.ingressClassName is not a string';
   if (spec['defaultBackend'] !== undefined && spec['defaultBackend'] !== null) {
     const problem = backendProblem(spec['defaultBackend']);
     if (problem !== null) return `spec.defaultBackend: ${problem}`;
@@ -41,7 +42,7 @@ export function ingressShapeProblem(ingress: Ingress): string | null {
 
 function ruleProblem(rule: unknown): string | null {
   if (!isMapping(rule)) return ' is not a mapping';
-  if (rule['host'] !== undefined && rule['host'] !== null && typeof rule['host'] !== 'string') return '.host is not a string';
+  if (!absentOr(rule['host'], 'string')) return '.host is not a string';
   const http = rule['http'];
   if (http === undefined || http === null) return null;
   if (!isMapping(http)) return '.http is not a mapping';
@@ -54,7 +55,7 @@ function ruleProblem(rule: unknown): string | null {
     if (!isMapping(path)) return `${at} is not a mapping`;
     for (const field of ['path', 'pathType']) {
       const v = path[field];
-      if (v !== undefined && v !== null && typeof v !== 'string') return `${at}.${field} is not a string`;
+      if (!absentOr(v, 'string')) return `${at}.${field} is not a string`;
     }
     const problem = backendProblem(path['backend']);
     if (problem !== null) return `${at}.backend: ${problem}`;
@@ -71,11 +72,7 @@ function backendProblem(backend: unknown): string | null {
   const port = service['port'];
   if (port === undefined || port === null) return null;
   if (!isMapping(port)) return 'service.port is not a mapping';
-  if (port['number'] !== undefined && port['number'] !== null && typeof port['number'] !== 'number') return 'service.port.number is not a number';
-  if (port['name'] !== undefined && port['name'] !== null && typeof port['name'] !== 'string') return 'service.port.name is not a string';
+  if (!absentOr(port['number'], 'number')) return 'service.port.number is not a number';
+  if (!absentOr(port['name'], 'string')) return 'service.port.name is not a string';
   return null;
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
