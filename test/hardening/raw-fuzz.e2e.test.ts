@@ -9,23 +9,11 @@
  * Bounded: 300 exchanges with a fixed seed, 20 at a time.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
-import { rawExchange, startRecordingBackend, type RawResult, type RecordingBackend } from './raw.js';
+import { describe, expect, it } from 'vitest';
+import { rawExchange, recordingProxyForFile, type RawResult } from './raw.js';
 import { applyEdits, editsOf } from './edits.js';
 
-let backend: RecordingBackend;
-let proxy: RunningSkiff;
-
-beforeAll(async () => {
-  backend = await startRecordingBackend();
-  proxy = await startSkiff(`all: * -> "${backend.url}";`);
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await backend.close();
-});
+const t = recordingProxyForFile();
 
 const nasty = fc.constantFrom(
   '\r', '\n', '\r\n', '\0', '\t', ' ', ',', ';', ':', '\x0b', '\x7f', '\x80', '\xff', '%00', '%0d%0a', '..', '#', '?', '@', '[', '_', '"',
@@ -75,7 +63,7 @@ describe('random request bytes', () => {
     const statuses: Record<number, number> = {};
     const odd: { sent: string; got: RawResult }[] = [];
     for (const batch of batches) {
-      const results = await Promise.all(batch.map((bytes) => rawExchange(proxy.port, bytes, { waitMs: 300 })));
+      const results = await Promise.all(batch.map((bytes) => rawExchange(t.proxy.port, bytes, { waitMs: 300 })));
       results.forEach((got, i) => {
         for (const s of got.statuses) statuses[s] = (statuses[s] ?? 0) + 1;
         const replied = got.text.length > 0;
@@ -87,14 +75,14 @@ describe('random request bytes', () => {
     // Every request the backend got whole was answered to its client: none was sent after an
     // answer that closed the connection, none behind a refusal. (A little slack for an answer
     // slower than the wait on a loaded machine.)
-    const executed = backend.requests.filter((r) => r.complete).length;
+    const executed = t.backend.requests.filter((r) => r.complete).length;
     const answered = statuses[200] ?? 0;
     expect(answered).toBeGreaterThan(50);
     expect(statuses[400] ?? 0).toBeGreaterThan(50);
     expect(executed).toBeGreaterThanOrEqual(answered);
     expect(executed).toBeLessThanOrEqual(answered + Math.ceil(answered * 0.02));
     expect(odd.map((o) => ({ sent: o.sent, statuses: o.got.statuses, head: o.got.text.slice(0, 80) }))).toEqual([]);
-    const after = await fetch(`${proxy.url}/still-here`);
+    const after = await fetch(`${t.proxy.url}/still-here`);
     expect(after.status).toBe(200);
     expect(await after.text()).toBe('ok');
   }, 60_000);

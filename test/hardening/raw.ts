@@ -6,6 +6,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
 
 export interface RawResult {
   /** Everything received, latin1. */
@@ -166,3 +168,20 @@ export async function startRawBackend(onConnection: (socket: net.Socket, firstRe
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A recording backend behind skiff (`all: * -> backend`), started before the tests of the file
+ * that calls this and stopped after them; the fields are set once the file's tests run.
+ */
+export function recordingProxyForFile(): { backend: RecordingBackend; proxy: RunningSkiff } {
+  const t = {} as { backend: RecordingBackend; proxy: RunningSkiff };
+  beforeAll(async () => {
+    t.backend = await startRecordingBackend();
+    t.proxy = await startSkiff(`all: * -> "${t.backend.url}";`);
+  });
+  afterAll(async () => {
+    await t.proxy.stop();
+    await t.backend.close();
+  });
+  return t;
+}

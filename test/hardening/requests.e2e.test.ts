@@ -4,22 +4,11 @@
  * not pass on (duplicate Host, bad Host, underscores, fragments, TRACE/CONNECT) are refused by
  * the validation; normalised-but-valid inputs reach the backend framed once, bodies intact.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
-import { rawExchange, startRecordingBackend, type RecordingBackend } from './raw.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSkiff } from '../helpers/skiff.js';
+import { rawExchange, recordingProxyForFile, startRecordingBackend } from './raw.js';
 
-let backend: RecordingBackend;
-let proxy: RunningSkiff;
-
-beforeAll(async () => {
-  backend = await startRecordingBackend();
-  proxy = await startSkiff(`all: * -> "${backend.url}";`);
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await backend.close();
-});
+const t = recordingProxyForFile();
 
 const chunkedTail = '3\r\nabc\r\n0\r\n\r\n';
 
@@ -59,23 +48,23 @@ const smuggling: Record<string, string> = {
 };
 
 describe('smuggling vectors', () => {
-  afterEach(() => backend.reset());
+  afterEach(() => t.backend.reset());
 
   for (const [name, bytes] of Object.entries(smuggling)) {
     it(`${name}: one 400, connection closed, nothing reaches the backend`, async () => {
-      const r = await rawExchange(proxy.port, bytes);
+      const r = await rawExchange(t.proxy.port, bytes);
       expect(r.statuses, r.text).toEqual([400]);
       expect(r.closed).toBe(true);
       // Give an aborted upstream attempt time to show up, if there were one.
       await new Promise((res) => setTimeout(res, 50));
-      expect(backend.bytes()).toBe(0);
-      expect(backend.requests).toHaveLength(0);
+      expect(t.backend.bytes()).toBe(0);
+      expect(t.backend.requests).toHaveLength(0);
     });
   }
 });
 
 describe('shapes Node accepts that skiff refuses', () => {
-  afterEach(() => backend.reset());
+  afterEach(() => t.backend.reset());
 
   const refused: Record<string, [string, number]> = {
     'duplicate Host': ['GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n', 400],
@@ -96,25 +85,25 @@ describe('shapes Node accepts that skiff refuses', () => {
   };
   for (const [name, [bytes, status]] of Object.entries(refused)) {
     it(`${name}: ${status}, closed, backend sees nothing`, async () => {
-      const r = await rawExchange(proxy.port, bytes);
+      const r = await rawExchange(t.proxy.port, bytes);
       expect(r.statuses, r.text).toEqual([status]);
       expect(r.closed).toBe(true);
       await new Promise((res) => setTimeout(res, 30));
-      expect(backend.bytes()).toBe(0);
+      expect(t.backend.bytes()).toBe(0);
     });
   }
 
   it('drops underscore fields instead when configured to', async () => {
-    const dropping = await startSkiff(`all: * -> "${backend.url}";`, { proxy: { underscoreHeaders: 'drop' } });
+    const dropping = await startSkiff(`all: * -> "${t.backend.url}";`, { proxy: { underscoreHeaders: 'drop' } });
     try {
       const r = await rawExchange(dropping.port, 'GET /d HTTP/1.1\r\nHost: a\r\nX_Forwarded_For: 9.9.9.9\r\nX-Jwt_Sub: admin\r\nX-Ok: 1\r\nConnection: close\r\n\r\n');
       expect(r.statuses).toEqual([200]);
-      expect(backend.requests).toHaveLength(1);
-      const seen = backend.requests[0]!;
+      expect(t.backend.requests).toHaveLength(1);
+      const seen = t.backend.requests[0]!;
       expect(seen.headers['x-ok']).toBe('1');
       expect(Object.keys(seen.headers).filter((n) => n.includes('_'))).toEqual([]);
       expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
-      expect(backend.connections.join('')).not.toContain('9.9.9.9');
+      expect(t.backend.connections.join('')).not.toContain('9.9.9.9');
     } finally {
       await dropping.stop();
     }
@@ -147,51 +136,51 @@ describe('absolute-form targets', () => {
 });
 
 describe('normalised but valid framing', () => {
-  afterEach(() => backend.reset());
+  afterEach(() => t.backend.reset());
 
   /** Exactly one request line in everything the backend received. */
   function requestLines(): string[] {
-    return (backend.connections.join('').match(/^[A-Z]+ \S+ HTTP\/1\.1\r$/gm) ?? []).map((l) => l.slice(0, -1));
+    return (t.backend.connections.join('').match(/^[A-Z]+ \S+ HTTP\/1\.1\r$/gm) ?? []).map((l) => l.slice(0, -1));
   }
 
   it('Content-Length: 0003 arrives as content-length 3 with the same bytes', async () => {
-    const r = await rawExchange(proxy.port, 'POST /cl HTTP/1.1\r\nHost: a\r\nContent-Length: 0003\r\nConnection: close\r\n\r\nabc');
+    const r = await rawExchange(t.proxy.port, 'POST /cl HTTP/1.1\r\nHost: a\r\nContent-Length: 0003\r\nConnection: close\r\n\r\nabc');
     expect(r.statuses).toEqual([200]);
     expect(requestLines()).toEqual(['POST /cl HTTP/1.1']);
-    const seen = backend.requests[0]!;
+    const seen = t.backend.requests[0]!;
     expect(seen.headers['content-length']).toBe('3');
     expect(seen.body.toString()).toBe('abc');
   });
 
   for (const te of ['Chunked', 'identity, chunked', 'chunked ']) {
     it(`Transfer-Encoding: "${te}" arrives re-framed by skiff with the same body`, async () => {
-      const r = await rawExchange(proxy.port, `POST /te HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ${te}\r\nConnection: close\r\n\r\n3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n`);
+      const r = await rawExchange(t.proxy.port, `POST /te HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ${te}\r\nConnection: close\r\n\r\n3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n`);
       expect(r.statuses).toEqual([200]);
       expect(requestLines()).toEqual(['POST /te HTTP/1.1']);
-      const seen = backend.requests[0]!;
+      const seen = t.backend.requests[0]!;
       // undici frames it: chunked, or a length when the whole body was already in; never both.
       const framing = [seen.headers['transfer-encoding'], seen.headers['content-length']];
       expect([['chunked', undefined], [undefined, '7']]).toContainEqual(framing);
       expect(seen.body.toString()).toBe('abcdefg');
       // The client's extension and spelling never cross: the framing is skiff's own.
-      expect(backend.connections.join('')).not.toContain('ext=1');
+      expect(t.backend.connections.join('')).not.toContain('ext=1');
     });
   }
 
   it('a GET with a Content-Length body forwards the body once', async () => {
-    const r = await rawExchange(proxy.port, 'GET /g HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    const r = await rawExchange(t.proxy.port, 'GET /g HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
     expect(r.statuses).toEqual([200]);
     expect(requestLines()).toEqual(['GET /g HTTP/1.1']);
-    expect(backend.requests[0]!.body.toString()).toBe('hello');
-    expect(backend.requests[0]!.headers['content-length']).toBe('5');
+    expect(t.backend.requests[0]!.body.toString()).toBe('hello');
+    expect(t.backend.requests[0]!.headers['content-length']).toBe('5');
   });
 
   it('HTTP/1.0 with chunked: one request upstream, client connection closed after the response', async () => {
-    const r = await rawExchange(proxy.port, 'POST /old HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', { waitMs: 3000 });
+    const r = await rawExchange(t.proxy.port, 'POST /old HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', { waitMs: 3000 });
     expect(r.statuses).toEqual([200]);
     expect(r.closed).toBe(true);
     expect(requestLines()).toEqual(['POST /old HTTP/1.1']);
-    expect(backend.requests[0]!.body.toString()).toBe('abc');
+    expect(t.backend.requests[0]!.body.toString()).toBe('abc');
   });
 
   it('pipelined requests stay separate: a body that looks like a request is only a body', async () => {
@@ -200,12 +189,12 @@ describe('normalised but valid framing', () => {
       'GET /1 HTTP/1.1\r\nHost: a\r\n\r\n' +
       'GET /2 HTTP/1.1\r\nHost: a\r\n\r\n' +
       `POST /3 HTTP/1.1\r\nHost: a\r\nContent-Length: ${smuggled.length}\r\nConnection: close\r\n\r\n${smuggled}`;
-    const r = await rawExchange(proxy.port, bytes, { waitMs: 3000 });
+    const r = await rawExchange(t.proxy.port, bytes, { waitMs: 3000 });
     expect(r.statuses).toEqual([200, 200, 200]);
-    expect(backend.requests.map((q) => q.url)).toEqual(['/1', '/2', '/3']);
-    expect(backend.requests[2]!.body.toString()).toBe(smuggled);
+    expect(t.backend.requests.map((q) => q.url)).toEqual(['/1', '/2', '/3']);
+    expect(t.backend.requests[2]!.body.toString()).toBe(smuggled);
     // The smuggled text crossed once, as the POST's body right after its header block.
-    const raw = backend.connections.join('');
+    const raw = t.backend.connections.join('');
     expect(raw.split('GET /admin').length - 1).toBe(1);
     expect(raw).toContain(`content-length: ${smuggled.length}\r\n\r\n${smuggled}`);
   });
