@@ -25,6 +25,7 @@ import { Registry } from './registry.js';
 import { builtinPredicates } from './predicates/index.js';
 import { shutdownSpec } from './predicates/shutdown.js';
 import { builtinFilters } from '../filters/index.js';
+import { setKeySetLogger } from '../filters/auth/key-set-log.js';
 import { TableBuilder } from './routing/build.js';
 import { Router } from './routing/router.js';
 import { compileBackend, EndpointCache } from './backend/compile.js';
@@ -107,6 +108,8 @@ interface ListenerState {
 
 export function createSkiff(config: SkiffConfig): Skiff {
   const log = config.log ?? createLogger('info');
+  // the JWT filters' key sets log failed fetches; filters are built without a logger of their own
+  setKeySetLogger(log);
   let draining = false;
   const predicates = new Registry<PredicateSpec>([
     ...builtinPredicates(),

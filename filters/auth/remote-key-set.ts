@@ -2,24 +2,32 @@
  * A JWKS fetched over HTTP that survives the outage of its endpoint. jose's createRemoteJWKSet
  * awaits a reload once its cache is older than cacheMaxAge and fails verification when that
  * reload fails, dropping good keys at the worst moment; this set instead:
- *   - serves the last good keys for as long as no newer set could be fetched;
+ *   - serves the last good keys for as long as no newer set could be fetched; a set that holds
+ *     no usable key (empty, or only keys that are private, broken, too weak or of a type or
+ *     algorithm not accepted, see usable-keys.ts) is a failed fetch too, as an identity
+ *     provider's hiccup can serve one; a set with at least one usable key replaces the old one;
  *   - refreshes stale keys in the background (requests never wait for a refresh they don't need);
  *   - fetches at once for a token it has no usable key for: an unknown `kid` (key rotation), or
  *     a matching key it cannot use (broken or private key material), which the
  *     issuer may have fixed since; at most once per cooldown, so that tokens with made-up `kid`s
  *     cannot turn into a stream of fetches;
- *   - merges concurrent fetches into one.
+ *   - merges concurrent fetches into one;
+ *   - counts failed fetches (stats()) and logs them as warnings, at most one line a minute.
  * Nothing runs between requests: no timer keeps the process alive or fetches for idle routes.
  */
-import { createLocalJWKSet, errors, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { RemoteKeySetOptions } from './jwt-options.js';
+import { ASYMMETRIC_ALGORITHMS } from './algorithms.js';
 import { fetchJson } from './fetch-json.js';
+import { keySetLogger } from './key-set-log.js';
+import { sortKeys } from './usable-keys.js';
 
 type VerifyKey = Awaited<ReturnType<JWTVerifyGetKey>>;
 
 export interface KeySetStats {
   /** Fetches started, successful or not. */
   readonly fetches: number;
+  /** Fetches that gave no keys: failed, or a set without a usable key. */
   readonly errors: number;
   readonly lastError: string | null;
   /** Age of the keys in use in ms; null before the first successful fetch. */
@@ -31,6 +39,9 @@ export class KeysUnavailableError extends Error {
   override readonly name = 'KeysUnavailableError';
 }
 
+/** With jwksCooldown=0 a failing endpoint may be fetched at request rate; its warnings must not be written at that rate. */
+const WARN_INTERVAL_MS = 60_000;
+
 export class RemoteKeySet {
   private local: JWTVerifyGetKey | null = null;
   private fetchedAt = 0;
@@ -39,13 +50,19 @@ export class RemoteKeySet {
   private fetchCount = 0;
   private errorCount = 0;
   private lastErrorText: string | null = null;
+  private warnedAt = Number.NEGATIVE_INFINITY;
   /** Bound once: jose calls it as a plain function. */
   readonly getKey: JWTVerifyGetKey;
 
-  /** `locate` gives the JWKS URL: fixed, or found through OpenID discovery. */
+  /**
+   * `locate` gives the JWKS URL: fixed, or found through OpenID discovery. `source` names the set
+   * in the log; `algorithms` are those the verifier accepts: a key for none of them is no use.
+   */
   constructor(
+    private readonly source: string,
     private readonly locate: () => Promise<string>,
     private readonly options: RemoteKeySetOptions,
+    private readonly algorithms: readonly string[] = ASYMMETRIC_ALGORITHMS,
   ) {
     this.getKey = (header, token) => this.keyFor(header, token);
   }
@@ -106,21 +123,41 @@ export class RemoteKeySet {
     try {
       const url = await this.locate();
       const json = await fetchJson(url, this.options.timeoutMs);
-      const next = createLocalJWKSet(json as Parameters<typeof createLocalJWKSet>[0]);
+      // refuses what is no key set at all
+      const next = createLocalJWKSet(json as JSONWebKeySet);
+      const { usable, problem } = await sortKeys(json as JSONWebKeySet, this.algorithms);
+      if (usable.length === 0) throw new Error(`${url}: no usable key ${problem === null ? 'in an empty set' : `(${problem})`}`);
       this.local = next;
       this.fetchedAt = Date.now();
       this.lastErrorText = null;
+      this.warnedAt = Number.NEGATIVE_INFINITY;
     } catch (err) {
-      // the keys in use stay: an unreachable or broken endpoint must not log everyone out
+      // The keys in use stay: an unreachable or broken endpoint must not log everyone out, nor
+      // may one that answers, during an identity provider's hiccup, with a set of no use.
       this.errorCount++;
       this.lastErrorText = err instanceof Error ? err.message : String(err);
+      this.warn(this.lastErrorText);
     }
+  }
+
+  /** At most one line a minute; the first failure after keys were fetched is logged at once. */
+  private warn(error: string): void {
+    const now = Date.now();
+    if (now - this.warnedAt < WARN_INTERVAL_MS) return;
+    this.warnedAt = now;
+    const kept = this.local !== null;
+    keySetLogger().warn(kept ? 'jwt key set fetch failed; the keys in use stay' : 'jwt key set fetch failed; no keys yet, tokens are refused', {
+      keySet: this.source,
+      error,
+      keys: kept ? 'kept' : 'none',
+      failures: this.errorCount,
+    });
   }
 }
 
 /** A key set at a fixed URL. */
-export function jwksAt(url: string, options: RemoteKeySetOptions): RemoteKeySet {
-  return new RemoteKeySet(() => Promise.resolve(url), options);
+export function jwksAt(url: string, options: RemoteKeySetOptions, algorithms?: readonly string[]): RemoteKeySet {
+  return new RemoteKeySet(`jwks ${url}`, () => Promise.resolve(url), options, algorithms);
 }
 
 /**
@@ -129,10 +166,10 @@ export function jwksAt(url: string, options: RemoteKeySetOptions): RemoteKeySet 
  * Discovery §4.3), or a compromised or misconfigured document could substitute another issuer's
  * keys. The location is remembered once found.
  */
-export function jwksByDiscovery(issuer: string, options: RemoteKeySetOptions): RemoteKeySet {
+export function jwksByDiscovery(issuer: string, options: RemoteKeySetOptions, algorithms?: readonly string[]): RemoteKeySet {
   let found: string | null = null;
   const configUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  return new RemoteKeySet(async () => {
+  return new RemoteKeySet(`oidc ${issuer}`, async () => {
     if (found !== null) return found;
     const doc = await fetchJson(configUrl, options.timeoutMs);
     if (typeof doc !== 'object' || doc === null) throw new Error(`${configUrl}: not a JSON object`);
@@ -141,5 +178,5 @@ export function jwksByDiscovery(issuer: string, options: RemoteKeySetOptions): R
     if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new Error(`${configUrl}: no usable jwks_uri`);
     found = jwksUri;
     return jwksUri;
-  }, options);
+  }, options, algorithms);
 }

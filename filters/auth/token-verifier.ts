@@ -44,7 +44,7 @@ export class TokenVerifier {
     switch (s.kind) {
       case 'jwks':
       case 'oidc': {
-        const remote = s.kind === 'jwks' ? jwksAt(s.url, options.remote) : jwksByDiscovery(s.issuer, options.remote);
+        const remote = s.kind === 'jwks' ? jwksAt(s.url, options.remote, options.algorithms) : jwksByDiscovery(s.issuer, options.remote, options.algorithms);
         this.remote = remote;
         this.verifyToken = (token) => verifyAgainstKeySet(token, remote.getKey, vo);
         remote.prefetch();

@@ -1,13 +1,17 @@
 /**
- * The remote key set behind the JWT filters: keys survive an outage of the JWKS endpoint,
- * unknown `kid`s fetch at most once per cooldown, rotated-in keys are picked up, concurrent
- * fetches merge, and a set that never loaded refuses tokens (fail closed).
+ * The remote key set behind the JWT filters: keys survive an outage of the JWKS endpoint and
+ * fetched sets without a usable key, unknown `kid`s fetch at most once per cooldown, rotated-in
+ * keys are picked up, concurrent fetches merge, and a set that never loaded refuses tokens (fail
+ * closed).
  */
 import http from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jwtVerify } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { exportJWK, jwtVerify, type JWK } from 'jose';
 import { jwksAt, jwksByDiscovery, KeysUnavailableError } from '../../../filters/auth/remote-key-set.js';
+import { setKeySetLogger } from '../../../filters/auth/key-set-log.js';
+import { silentLogger } from '../../../src/log.js';
 import { jwtClaimToHeader } from '../../../filters/auth/jwt-claim-to-header.js';
 import type { Filter } from '../../../src/spec.js';
 import { filterContext } from '../../helpers/filter-context.js';
@@ -17,15 +21,22 @@ let k1: SigningKey;
 let k2: SigningKey;
 let server: KeyServer | undefined;
 const created: Filter[] = [];
+/** An RSA key of 1024 bits: it imports, and jose refuses it only when it verifies a signature. */
+let weak: JWK;
+const warnings: { msg: string; fields: Record<string, unknown> | undefined }[] = [];
 
 beforeAll(async () => {
   k1 = await signingKey('k1');
   k2 = await signingKey('k2', 'ES256');
+  weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }) as JWK;
+  setKeySetLogger({ debug() {}, info() {}, warn: (msg, fields) => void warnings.push({ msg, fields }), error() {} });
 });
+afterAll(() => setKeySetLogger(silentLogger));
 afterEach(async () => {
   for (const f of created.splice(0)) f.close?.();
   await server?.close();
   server = undefined;
+  warnings.length = 0;
 });
 
 const opts = (o: Partial<{ refreshMs: number; cooldownMs: number; timeoutMs: number }> = {}) => ({
@@ -128,6 +139,65 @@ describe('RemoteKeySet', () => {
       expect(await verifies(set.getKey, jwt), `case ${i}`).toBe(true);
       expect(set.stats().fetches, `case ${i}`).toBe(2);
     }
+  });
+
+  it('keeps the last good keys when a fetched set holds no usable key, and counts and logs it', async () => {
+    server = await KeyServer.start([k1]);
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 100 }));
+    expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe(true);
+    const { n: _n, ...withoutModulus } = k1.jwk;
+    const useless: Record<string, JWK[]> = {
+      empty: [],
+      'no modulus': [withoutModulus],
+      private: [{ ...(await exportJWK(k1.privateKey)), kid: 'k1', alg: 'RS256' }],
+      symmetric: [{ kty: 'oct', kid: 'k1', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA' }],
+      'unknown kty': [{ ...k1.jwk, kty: 'XYZ' }],
+      'encryption only': [{ ...k1.jwk, alg: 'RSA-OAEP', use: 'enc' }],
+      'alg not accepted': [{ ...k1.jwk, alg: 'HS256' }],
+      'kid not a string': [{ ...k1.jwk, kid: 1 as unknown as string }],
+      'too weak': [{ ...weak, kid: 'k1', alg: 'RS256' }],
+    };
+    let errorsBefore = set.stats().errors;
+    const reasons: (string | null)[] = [];
+    for (const [name, keys] of Object.entries(useless)) {
+      server.keys = keys;
+      await sleep(120);
+      // a kid the set does not hold makes it fetch now
+      const fetches = server.jwksFetches;
+      expect(await verifies(set.getKey, await token(k1, { sub: 'x' }, { kid: 'rotated-in' })), name).toBe('JWKSNoMatchingKey');
+      expect(server.jwksFetches, name).toBe(fetches + 1);
+      expect(await verifies(set.getKey, await token(k1, { sub: name })), name).toBe(true);
+      const stats = set.stats();
+      expect(stats.errors, name).toBe(errorsBefore + 1);
+      expect(stats.lastError, name).toContain('no usable key');
+      errorsBefore = stats.errors;
+      reasons.push(stats.lastError);
+    }
+    // one warning, with the reason; the next ones within the minute are only counted
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.fields).toEqual({ keySet: `jwks ${server.jwksUrl}`, error: reasons[0], keys: 'kept', failures: 1 });
+    expect(reasons[0]).toBe(`${server.jwksUrl}: no usable key in an empty set`);
+    expect(reasons.at(-1)).toBe(`${server.jwksUrl}: no usable key (kid "k1": RS256 requires key modulusLength to be 2048 bits or larger)`);
+
+    // a set with a usable key (beside a broken one) replaces the old one: k1, no longer in it, stops verifying
+    server.keys = [k2.jwk, { ...withoutModulus, kid: 'broken' }];
+    await sleep(120);
+    expect(await verifies(set.getKey, await token(k2, { sub: 'rotated' }))).toBe(true);
+    expect(await verifies(set.getKey, await token(k1, { sub: 'gone' }))).toBe('JWKSNoMatchingKey');
+    expect(set.stats().lastError).toBeNull();
+  });
+
+  it('has no keys while the only sets fetched are useless, and takes the first good one', async () => {
+    server = await KeyServer.start([]);
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 100 }));
+    const jwt = await token(k1, { sub: 'a' });
+    expect(await verifies(set.getKey, jwt)).toBe('KeysUnavailableError');
+    expect(set.stats()).toMatchObject({ fetches: 1, errors: 1, ageMs: null });
+    expect(set.stats().lastError).toContain('no usable key');
+    expect(warnings.at(-1)?.fields).toMatchObject({ keys: 'none' });
+    server.keys = [k1.jwk];
+    await sleep(120);
+    expect(await verifies(set.getKey, jwt)).toBe(true);
   });
 
   it('stops reading a body at the 1 MiB cap instead of at the timeout', async () => {
