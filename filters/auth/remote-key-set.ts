@@ -7,10 +7,11 @@
  *     algorithm not accepted, see usable-keys.ts) is a failed fetch too, as an identity
  *     provider's hiccup can serve one; a set with at least one usable key replaces the old one;
  *   - refreshes stale keys in the background (requests never wait for a refresh they don't need);
+ *   - keeps only the usable keys of a set: a token whose `kid` names a key that is broken,
+ *     private or too weak finds no key, as for an unknown `kid`;
  *   - fetches at once for a token it has no usable key for: an unknown `kid` (key rotation), or
- *     a matching key it cannot use (broken or private key material), which the
- *     issuer may have fixed since; at most once per cooldown, so that tokens with made-up `kid`s
- *     cannot turn into a stream of fetches;
+ *     a key left out as unusable, which the issuer may have fixed since; at most once per
+ *     cooldown, so that tokens with made-up `kid`s cannot turn into a stream of fetches;
  *   - merges concurrent fetches into one;
  *   - counts failed fetches (stats()) and logs them as warnings, at most one line a minute.
  * Nothing runs between requests: no timer keeps the process alive or fetches for idle routes.
@@ -39,7 +40,10 @@ export class KeysUnavailableError extends Error {
   override readonly name = 'KeysUnavailableError';
 }
 
-/** With jwksCooldown=0 a failing endpoint may be fetched at request rate; its warnings must not be written at that rate. */
+/**
+ * With jwksCooldown=0 a failing endpoint may be fetched at request rate; its warnings must not be
+ * written at that rate.
+ */
 const WARN_INTERVAL_MS = 60_000;
 
 export class RemoteKeySet {
@@ -95,10 +99,10 @@ export class RemoteKeySet {
     } catch (err) {
       // Several matching keys are tried one by one by the verifier (candidate-keys.ts).
       if (err instanceof errors.JWKSMultipleMatchingKeys) throw err;
-      // A kid we do not know may be a key the issuer just rotated in; a set whose key for this
-      // token cannot be used (bad or private key material) may have been fixed since.
-      // Waiting for the stale refresh instead left a set like that in use for jwksRefresh (10
-      // minutes by default) after the endpoint was repaired.
+      // A kid we do not know may be a key the issuer just rotated in, or one it has fixed since
+      // we left it out as unusable (bad, private or too weak key material). Waiting for the stale
+      // refresh instead left a set like that in use for jwksRefresh (10 minutes by default)
+      // after the endpoint was repaired.
       await this.refresh();
       if (this.local === local || this.local === null) throw err;
       return this.local(header, token);
@@ -123,11 +127,14 @@ export class RemoteKeySet {
     try {
       const url = await this.locate();
       const json = await fetchJson(url, this.options.timeoutMs);
-      // refuses what is no key set at all
-      const next = createLocalJWKSet(json as JSONWebKeySet);
+      // refuses what is no key set at all, before its keys are looked at
+      createLocalJWKSet(json as JSONWebKeySet);
       const { usable, problem } = await sortKeys(json as JSONWebKeySet, this.algorithms);
       if (usable.length === 0) throw new Error(`${url}: no usable key ${problem === null ? 'in an empty set' : `(${problem})`}`);
-      this.local = next;
+      // An RSA key under 2048 bits imports, and jose refuses it only in the signature check,
+      // after the set has handed it out: kept in the set, its kid looked known, and a token
+      // signed by the repaired key was refused until the stale refresh.
+      this.local = createLocalJWKSet({ keys: usable });
       this.fetchedAt = Date.now();
       this.lastErrorText = null;
       this.warnedAt = Number.NEGATIVE_INFINITY;

@@ -4,7 +4,8 @@
  * then (bad or private key material) or later still, in the signature check, after the set has
  * handed the key out (an RSA key under 2048 bits). The remote key set (remote-key-set.ts) asks
  * here at fetch time, before the keys in use are replaced: a set in which no key passes is a
- * failed fetch, not a new set.
+ * failed fetch, not a new set, and of a new set only the keys that pass are kept, so that a
+ * token whose kid names an unusable key is a kid the set does not know.
  */
 import { compactVerify, createLocalJWKSet, errors, type JSONWebKeySet, type JWK } from 'jose';
 

@@ -9,9 +9,10 @@
  * good key set again and the cooldown is over. The same for OpenID discovery documents (oidc=):
  * not JSON, another issuer, a jwks_uri that is no http URL, endless, 302, 500, reset, hanging.
  * Random sequences of answers then check that good keys, once loaded, survive every failed
- * fetch and every set without a usable key (empty, wrong types, broken, private, too weak). A
- * set with two keys under the token's kid (an issuer rotating in place) is no failure: the key
- * that signed the token verifies it.
+ * fetch and every set without a usable key (empty, wrong types, broken, private, too weak), and
+ * that a set with a usable key, but none that can verify the token, replaces them. A set with two
+ * keys under the token's kid (an issuer rotating in place) is no failure: the key that signed the
+ * token verifies it.
  * Bounded: one request per endpoint and phase, six sequences of at most eight answers.
  */
 import http from 'node:http';
@@ -30,6 +31,11 @@ const ENDLESS_TIMEOUT_MS = 2000;
 const CAP = 1 << 20;
 /** Sets with several keys under the token's kid, one of them the signer's: tokens pass. */
 const SEVERAL = ['duplicate-kid', 'duplicate-kid-other'];
+/**
+ * Sets with a usable key, but under the token's kid one that imports and is too weak to verify
+ * (a tiny modulus): the set is taken and the token refused, until a fetch after the cooldown.
+ */
+const WEAK_BESIDE_OTHER = ['weak-beside-other'];
 
 type Answer = (req: http.IncomingMessage, res: http.ServerResponse, sent: (n: number) => void) => void;
 
@@ -88,6 +94,7 @@ function answers(): Record<string, Answer> {
     'no-n': json({ keys: [{ ...good, n: undefined }] }),
     'number-n': json({ keys: [{ ...good, n: 12345, e: 3 }] }),
     'garbage-n': json({ keys: [{ ...good, n: 'not-a-modulus' }] }),
+    'weak-beside-other': json({ keys: [{ ...good, n: 'not-a-modulus' }, other.jwk] }),
     private: json({ keys: [{ ...privateJwk, kid: rsa.kid, alg: 'RS256' }] }),
     oct: json({ keys: [{ kty: 'oct', kid: rsa.kid, k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA' }] }),
     'huge-declared': oversized(false, true),
@@ -266,7 +273,7 @@ describe('a hostile JWKS endpoint', () => {
     // endpoints whose fetch fails and whose set holds no usable key: either way the keys in use stay
     const failing = ['html', 'truncated', 'array', 'keys-object', 'keys-string', 'keys-scalars', 'huge-declared', 'huge-chunked', 'endless', '500', '404', '302', 'reset', 'hang', 'hang-body', 'short-body'];
     const useless = ['empty', 'wrong-kty', 'wrong-alg', 'wrong-crv', 'number-kid', 'oct', 'no-n', 'number-n', 'garbage-n', 'private'];
-    const sequences = fc.sample(fc.array(fc.constantFrom('good', 'good', ...SEVERAL, ...failing, ...useless), { minLength: 4, maxLength: 8 }), { numRuns: SEQUENCES, seed: 2026 });
+    const sequences = fc.sample(fc.array(fc.constantFrom('good', 'good', ...SEVERAL, ...WEAK_BESIDE_OTHER, ...failing, ...useless), { minLength: 4, maxLength: 8 }), { numRuns: SEQUENCES, seed: 2026 });
     const problems: unknown[] = [];
     await Promise.all(
       sequences.map(async (steps, i) => {
@@ -283,6 +290,7 @@ describe('a hostile JWKS endpoint', () => {
           if (probe.status !== 401) problems.push({ i, step, b, why: `unknown kid: ${probe.status}` });
           if ((keys.fetches.get(name) ?? 0) === fetchesBefore) problems.push({ i, step, b, why: 'no fetch for an unknown kid after the cooldown' });
           if (b === 'good' || SEVERAL.includes(b)) usable = true;
+          else if (WEAK_BESIDE_OTHER.includes(b)) usable = false;
           const r = await call(`/seq/${i}`, `seq-${i}-${step}`);
           const want = usable ? 200 : 401;
           if (r.status !== want) problems.push({ i, step, b, why: `valid token: ${r.status}, wanted ${want}` });

@@ -1,8 +1,8 @@
 /**
  * The remote key set behind the JWT filters: keys survive an outage of the JWKS endpoint and
- * fetched sets without a usable key, unknown `kid`s fetch at most once per cooldown, rotated-in
- * keys are picked up, concurrent fetches merge, and a set that never loaded refuses tokens (fail
- * closed).
+ * fetched sets without a usable key, unknown `kid`s (and kids whose key cannot verify) fetch at
+ * most once per cooldown, rotated-in keys are picked up, concurrent fetches merge, and a set
+ * that never loaded refuses tokens (fail closed).
  */
 import http from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, jwtVerify, type JWK } from 'jose';
 import { jwksAt, jwksByDiscovery, KeysUnavailableError } from '../../../filters/auth/remote-key-set.js';
 import { setKeySetLogger } from '../../../filters/auth/key-set-log.js';
+import { verifyAgainstKeySet } from '../../../filters/auth/candidate-keys.js';
 import { silentLogger } from '../../../src/log.js';
 import { jwtClaimToHeader } from '../../../filters/auth/jwt-claim-to-header.js';
 import type { Filter } from '../../../src/spec.js';
@@ -198,6 +199,29 @@ describe('RemoteKeySet', () => {
     server.keys = [k1.jwk];
     await sleep(120);
     expect(await verifies(set.getKey, jwt)).toBe(true);
+  });
+
+  it('fetches again, after the cooldown, for a kid whose key imports but is too weak to verify', async () => {
+    server = await KeyServer.start([]);
+    // the set is in use (k2 is fine), but k1's key is an RSA key of 1024 bits
+    server.keys = [{ ...weak, kid: 'k1', alg: 'RS256' }, k2.jwk];
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 100 }));
+    const jwt = await token(k1, { sub: 'weak' });
+    expect(await verifies(set.getKey, jwt)).not.toBe(true);
+    expect(await verifies(set.getKey, await token(k2, { sub: 'other' }))).toBe(true);
+    server.keys = [k1.jwk, k2.jwk];
+    await sleep(120);
+    // before, the weak key stayed until the stale refresh (jwksRefresh, 10 minutes by default)
+    expect(await verifies(set.getKey, jwt)).toBe(true);
+    expect(server.jwksFetches).toBe(2);
+  });
+
+  it('does not let a weak key under the token\'s kid hide the key that signed it', async () => {
+    server = await KeyServer.start([]);
+    server.keys = [{ ...weak, kid: 'k1', alg: 'RS256' }, k1.jwk];
+    const set = jwksAt(server.jwksUrl, opts());
+    const { payload } = await verifyAgainstKeySet(await token(k1, { sub: 'beside' }), set.getKey, { algorithms: ['RS256'] });
+    expect(payload.sub).toBe('beside');
   });
 
   it('stops reading a body at the 1 MiB cap instead of at the timeout', async () => {
