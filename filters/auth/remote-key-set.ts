@@ -13,6 +13,7 @@
  *     a key left out as unusable, which the issuer may have fixed since; at most once per
  *     cooldown, so that tokens with made-up `kid`s cannot turn into a stream of fetches;
  *   - merges concurrent fetches into one;
+ *   - after a failed fetch, lets the next one look for the set again (OpenID discovery);
  *   - counts failed fetches (stats()) and logs them as warnings, at most one line a minute.
  * Nothing runs between requests: no timer keeps the process alive or fetches for idle routes.
  */
@@ -55,16 +56,18 @@ export class RemoteKeySet {
   private errorCount = 0;
   private lastErrorText: string | null = null;
   private warnedAt = Number.NEGATIVE_INFINITY;
+  private lastFetchFailed = false;
   /** Bound once: jose calls it as a plain function. */
   readonly getKey: JWTVerifyGetKey;
 
   /**
-   * `locate` gives the JWKS URL: fixed, or found through OpenID discovery. `source` names the set
-   * in the log; `algorithms` are those the verifier accepts: a key for none of them is no use.
+   * `locate` gives the JWKS URL: fixed, or found through OpenID discovery; `afterFailure` says
+   * the last fetch gave no keys, and a URL found once may be looked up again. `source` names the
+   * set in the log; `algorithms` are those the verifier accepts: a key for none of them is no use.
    */
   constructor(
     private readonly source: string,
-    private readonly locate: () => Promise<string>,
+    private readonly locate: (afterFailure: boolean) => Promise<string>,
     private readonly options: RemoteKeySetOptions,
     private readonly algorithms: readonly string[] = ASYMMETRIC_ALGORITHMS,
   ) {
@@ -125,7 +128,7 @@ export class RemoteKeySet {
 
   private async fetchOnce(): Promise<void> {
     try {
-      const url = await this.locate();
+      const url = await this.locate(this.lastFetchFailed);
       const json = await fetchJson(url, this.options.timeoutMs);
       // refuses what is no key set at all, before its keys are looked at
       createLocalJWKSet(json as JSONWebKeySet);
@@ -138,11 +141,13 @@ export class RemoteKeySet {
       this.fetchedAt = Date.now();
       this.lastErrorText = null;
       this.warnedAt = Number.NEGATIVE_INFINITY;
+      this.lastFetchFailed = false;
     } catch (err) {
       // The keys in use stay: an unreachable or broken endpoint must not log everyone out, nor
       // may one that answers, during an identity provider's hiccup, with a set of no use.
       this.errorCount++;
       this.lastErrorText = err instanceof Error ? err.message : String(err);
+      this.lastFetchFailed = true;
       this.warn(this.lastErrorText);
     }
   }
@@ -171,13 +176,15 @@ export function jwksAt(url: string, options: RemoteKeySetOptions, algorithms?: r
  * A key set found through OpenID Connect discovery: `<issuer>/.well-known/openid-configuration`
  * gives `jwks_uri`. The document's `issuer` must equal the configured issuer (OpenID Connect
  * Discovery §4.3), or a compromised or misconfigured document could substitute another issuer's
- * keys. The location is remembered once found.
+ * keys. The location is remembered once found, and the document read again only after a fetch
+ * that gave no keys (unreachable, not 200, no usable key): an issuer that moves its jwks_uri is
+ * followed without a restart, and one whose keys are where they were is not asked every time.
  */
 export function jwksByDiscovery(issuer: string, options: RemoteKeySetOptions, algorithms?: readonly string[]): RemoteKeySet {
   let found: string | null = null;
   const configUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  return new RemoteKeySet(`oidc ${issuer}`, async () => {
-    if (found !== null) return found;
+  return new RemoteKeySet(`oidc ${issuer}`, async (afterFailure) => {
+    if (found !== null && !afterFailure) return found;
     const doc = await fetchJson(configUrl, options.timeoutMs);
     if (typeof doc !== 'object' || doc === null) throw new Error(`${configUrl}: not a JSON object`);
     const { issuer: docIssuer, jwks_uri: jwksUri } = doc as { issuer?: unknown; jwks_uri?: unknown };

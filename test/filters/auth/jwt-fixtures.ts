@@ -68,6 +68,12 @@ export class KeyServer {
   discoveryFetches = 0;
   /** Overrides the issuer written in the discovery document. */
   advertisedIssuer: string | undefined;
+  /** Where the keys are served and what the discovery document names (an issuer may move it). */
+  jwksPath = '/keys';
+  /** Answers every other path (a jwks_uri left behind, say); default 404. */
+  elsewhere: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  /** Requests to paths other than the keys and the discovery document. */
+  elsewhereFetches = 0;
   private readonly sockets = new Set<Socket>();
 
   private constructor(private readonly server: http.Server, readonly url: string) {}
@@ -91,7 +97,7 @@ export class KeyServer {
   }
 
   get jwksUrl(): string {
-    return `${this.url}/keys`;
+    return `${this.url}${this.jwksPath}`;
   }
 
   /** Stops answering: resets every connection from now on. */
@@ -106,14 +112,16 @@ export class KeyServer {
       return;
     }
     let body: unknown;
-    if (req.url === '/keys') {
+    if (req.url === this.jwksPath) {
       this.jwksFetches++;
       body = { keys: this.keys };
     } else if (req.url === '/.well-known/openid-configuration') {
       this.discoveryFetches++;
       body = { issuer: this.advertisedIssuer ?? this.url, jwks_uri: this.jwksUrl };
     } else {
-      res.writeHead(404).end();
+      this.elsewhereFetches++;
+      if (this.elsewhere !== undefined) this.elsewhere(req, res);
+      else res.writeHead(404).end();
       return;
     }
     const text = JSON.stringify(body);

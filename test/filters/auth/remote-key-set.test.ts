@@ -1,8 +1,9 @@
 /**
  * The remote key set behind the JWT filters: keys survive an outage of the JWKS endpoint and
  * fetched sets without a usable key, unknown `kid`s (and kids whose key cannot verify) fetch at
- * most once per cooldown, rotated-in keys are picked up, concurrent fetches merge, and a set
- * that never loaded refuses tokens (fail closed).
+ * most once per cooldown, rotated-in keys are picked up, concurrent fetches merge, a set that
+ * never loaded refuses tokens (fail closed), and a failed fetch from a discovered jwks_uri runs
+ * discovery again.
  */
 import http from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
@@ -285,6 +286,38 @@ describe('RemoteKeySet', () => {
     const misled = jwksByDiscovery(`${server.url}/`, opts());
     expect(await verifies(misled.getKey, await token(k1, { sub: 'a' }))).toBe('KeysUnavailableError');
     expect(misled.stats().lastError).toContain('issuer');
+  });
+
+  it('runs discovery again after a failed fetch from the jwks_uri it found, and not while fetches work', async () => {
+    const leftBehind: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void> = {
+      '404': (_req, res) => void res.writeHead(404).end(),
+      reset: (req) => void req.socket.destroy(),
+      'no usable key': (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}'),
+    };
+    for (const [i, [name, answer]] of Object.entries(leftBehind).entries()) {
+      server = await KeyServer.start([k1]);
+      const set = jwksByDiscovery(server.url, opts({ cooldownMs: 100 }));
+      expect(await verifies(set.getKey, await token(k1, { sub: 'a' })), name).toBe(true);
+      // working fetches (an unknown kid, after the cooldown) do not look again
+      await sleep(120);
+      expect(await verifies(set.getKey, await token(k1, { sub: 'b' }, { kid: 'unknown' })), name).toBe('JWKSNoMatchingKey');
+      expect([server.discoveryFetches, server.jwksFetches], name).toEqual([1, 2]);
+
+      // the issuer moves its keys and rotates in k2; the old jwks_uri answers as `name`
+      server.jwksPath = `/keys-${i}`;
+      server.keys = [k1.jwk, k2.jwk];
+      server.elsewhere = answer;
+      await sleep(120);
+      const rotated = await token(k2, { sub: 'c' });
+      expect(await verifies(set.getKey, rotated), name).not.toBe(true);
+      expect(server.elsewhereFetches, name).toBe(1);
+      expect(await verifies(set.getKey, await token(k1, { sub: 'kept' })), name).toBe(true);
+      await sleep(120);
+      expect(await verifies(set.getKey, rotated), name).toBe(true);
+      expect([server.discoveryFetches, server.elsewhereFetches], name).toEqual([2, 1]);
+      await server.close();
+      server = undefined;
+    }
   });
 });
 
