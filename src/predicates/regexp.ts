@@ -7,16 +7,19 @@
  *
  * RE2 runs in linear time; V8's regexps backtrack, and an expression such as `^/(a+)+$` takes
  * seconds to hours on a crafted path or Host header, with the event loop, and every request on
- * it, stopped. Two things keep route regexps linear here:
+ * it, stopped. So every expression that can backtrack is matched by skiff's own lazy DFA
+ * (src/predicates/linear/), linear in the text; only its `test` is used on requests. Two more
+ * guards stay for V8's engine where it still runs (expressions that cannot backtrack, `exec` and
+ * `replace` in filters and plugins):
  *   - V8 is told to finish any regexp that backtracks excessively on its linear-time engine
  *     (set below, before any route regexp exists);
- *   - that engine does not take the `i` flag, lookarounds or large counted repetitions, so the
- *     translation avoids the first two: case-insensitivity is spelled out (`a` → `[aA]`) and
- *     `\A`/`\z` become `^`/`$` unless `(?m)` is on.
- * A counted repetition above the engine's size limit (e.g. `a{1,1000}`) still runs backtracking.
+ *   - that engine does not take the `i` flag or lookarounds, so the translation avoids both:
+ *     case-insensitivity is spelled out (`a` → `[aA]`) and `\A`/`\z` become `^`/`$` unless
+ *     `(?m)` is on. The DFA reads what the translation writes, so it needs no flag but m and s.
  */
 import v8 from 'node:v8';
 import { invalidArgs } from '../errors.js';
+import { ProgramTooLarge, linearRegexp } from './linear/linear-regexp.js';
 
 const POSIX_CLASSES: Record<string, string> = {
   alnum: '0-9A-Za-z',
@@ -194,9 +197,10 @@ export function compileRegexp(name: string, source: string, flags = ''): RegExp 
   try {
     if (flags.includes('g') || flags.includes('y')) throw new Error('the g and y flags are not allowed');
     const translated = translateRe2(source, flags);
-    regexp = new RegExp(translated.source, translated.flags);
+    regexp = linearRegexp(translated.source, translated.flags);
   } catch (e) {
-    throw invalidArgs(name, `invalid regexp /${source}/: ${(e as Error).message}`);
+    const reason = e instanceof ProgramTooLarge ? 'too large to match in linear time (RE2 allows at most 1000 repetitions)' : (e as Error).message;
+    throw invalidArgs(name, `invalid regexp /${source}/: ${reason}`);
   }
   if (compiled.size >= MAX_CACHED) compiled.clear();
   compiled.set(key, regexp);
