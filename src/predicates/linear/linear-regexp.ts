@@ -8,7 +8,7 @@
  * exact counts of single characters, few alternatives) keeps V8's faster engine.
  */
 import { LazyDfa } from './dfa.js';
-import { compileProgram } from './program.js';
+import { checkSize, compileProgram } from './program.js';
 import { UnsupportedSyntax, parseRegexp, type RegexpNode } from './syntax.js';
 
 export { ProgramTooLarge } from './program.js';
@@ -18,11 +18,13 @@ export { ProgramTooLarge } from './program.js';
  * plugin code that asks for more than yes or no; the predicates only call `test`.
  */
 export class LinearRegExp extends RegExp {
-  private readonly dfa: LazyDfa;
+  private dfa: LazyDfa | null = null;
+  private tree: RegexpNode | null;
 
-  constructor(source: string, flags: string, dfa: LazyDfa) {
+  /** `tree` is the parsed `source`; its automaton is built on the first test. */
+  constructor(source: string, flags: string, tree: RegexpNode) {
     super(source, flags);
-    this.dfa = dfa;
+    this.tree = tree;
   }
 
   /** Derived objects (split, matchAll) are plain RegExps: they have no DFA to carry. */
@@ -32,7 +34,15 @@ export class LinearRegExp extends RegExp {
 
   /** hot path */
   override test(text: string): boolean {
-    return this.dfa.test(typeof text === 'string' ? text : String(text));
+    // Many expressions are never tested (Host regexps the host index answers): build on first use.
+    const dfa = this.dfa ?? this.build();
+    return dfa.test(typeof text === 'string' ? text : String(text));
+  }
+
+  private build(): LazyDfa {
+    this.dfa = new LazyDfa(compileProgram(this.tree!));
+    this.tree = null;
+    return this.dfa;
   }
 }
 
@@ -54,8 +64,9 @@ export function linearRegexp(source: string, flags: string): RegExp {
     if (e instanceof UnsupportedSyntax) return plain;
     throw e;
   }
+  checkSize(tree); // for either engine: RE2 refuses these too
   if (paths(tree) <= MAX_PATHS) return plain;
-  return new LinearRegExp(source, flags, new LazyDfa(compileProgram(tree)));
+  return new LinearRegExp(source, flags, tree);
 }
 
 /** How many ways a backtracking engine may try at one position; Infinity once a quantifier varies. */

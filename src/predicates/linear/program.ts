@@ -76,6 +76,35 @@ export function compileProgram(root: RegexpNode): Program {
 }
 
 /** Emits instructions back to front: each piece is compiled knowing what runs after it. */
+/**
+ * Throws ProgramTooLarge when compileProgram would, without building anything: the route is
+ * refused when the table is built, even though its automaton is only made on first use.
+ */
+export function checkSize(root: RegexpNode): void {
+  if (size(root) > MAX_INSTRUCTIONS) throw new ProgramTooLarge();
+}
+
+/** Instructions compileProgram emits for `node` (sets are the same size); Infinity past the caps. */
+function size(node: RegexpNode): number {
+  switch (node.type) {
+    case 'empty':
+      return 0;
+    case 'set':
+    case 'assert':
+      return 1;
+    case 'concat':
+      return node.items.reduce((n, item) => n + size(item), 0);
+    case 'alternate':
+      return node.items.reduce((n, item) => n + size(item), node.items.length - 1);
+    case 'repeat': {
+      const { min, max } = node;
+      if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) return Infinity;
+      const item = size(node.item);
+      return max === Infinity ? (min + 1) * item + 1 : max * item + (max - min);
+    }
+  }
+}
+
 class Builder {
   readonly op: number[] = [];
   readonly out: number[] = [];

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { LazyDfa } from '../../../src/predicates/linear/dfa.js';
 import { MAX_INSTRUCTIONS, ProgramTooLarge, compileProgram } from '../../../src/predicates/linear/program.js';
 import { UnsupportedSyntax, parseRegexp } from '../../../src/predicates/linear/syntax.js';
+import { LinearRegExp, linearRegexp } from '../../../src/predicates/linear/linear-regexp.js';
+import { compileRegexp } from '../../../src/predicates/regexp.js';
 
 function dfa(source: string, flags = ''): LazyDfa {
   return new LazyDfa(compileProgram(parseRegexp(source, flags)));
@@ -115,5 +117,35 @@ describe('what the linear matcher refuses', () => {
     expect(() => compileProgram(parseRegexp('a{1001}', ''))).toThrow(ProgramTooLarge);
     expect(() => compileProgram(parseRegexp('(?:(?:a{100}){100}){100}', ''))).toThrow(ProgramTooLarge);
     expect(() => compileProgram(parseRegexp('a{1000}', ''))).not.toThrow();
+  });
+});
+
+describe('linearRegexp: which engine an expression gets', () => {
+  it('keeps V8 for expressions that cannot backtrack, the DFA for the others', () => {
+    expect(linearRegexp('^/api/v1/[0-9a-f]{32}$', '')).not.toBeInstanceOf(LinearRegExp);
+    expect(linearRegexp('^/(a|b|c)/x$', '')).not.toBeInstanceOf(LinearRegExp);
+    for (const source of ['^/api/.*', '[a-z]+$', 'a?', '(?:ab){1,2}', '(a|b)(c|d)(e|f)(g|h)(i|j)']) {
+      expect(linearRegexp(source, ''), source).toBeInstanceOf(LinearRegExp);
+    }
+  });
+
+  it('answers test through the DFA and leaves exec, replace and split to V8', () => {
+    const re = linearRegexp('^/v(?<n>[0-9]+)/', '');
+    expect(re.test('/v12/x')).toBe(true);
+    expect(re.test('/vx/')).toBe(false);
+    expect(re.exec('/v12/x')?.groups?.['n']).toBe('12');
+    expect('/v1/a'.replace(re, '/')).toBe('/a');
+    expect('a1b22c'.split(linearRegexp('[0-9]+', ''))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses an expression too large to run linearly when it is compiled, not on first use', () => {
+    expect(() => linearRegexp('x(?:a{100}b*){300}', '')).toThrow(ProgramTooLarge);
+  });
+});
+
+describe('compileRegexp and the size limit', () => {
+  it('sets the route aside with the reason', () => {
+    expect(() => compileRegexp('PathRegexp', '^/a{1001}')).toThrow(/PathRegexp: invalid regexp \/\^\/a\{1001\}\/: too large to match in linear time/);
+    expect(compileRegexp('PathRegexp', '^/a{1,1000}$').test(`/${'a'.repeat(1000)}`)).toBe(true);
   });
 });
