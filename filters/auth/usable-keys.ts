@@ -21,10 +21,19 @@ export interface SortedKeys {
  */
 const BATCH = 32;
 
+/**
+ * Keys looked at per set; the rest are left out. Identity providers publish a handful (two or
+ * three during a rotation); without a cap, a hostile 1 MiB set of ~30,000 tiny keys would cost
+ * one or two seconds of CPU on every fetch.
+ */
+export const MAX_KEYS = 100;
+
 export async function sortKeys(set: JSONWebKeySet, algorithms: readonly string[]): Promise<SortedKeys> {
   const usable: JWK[] = [];
   let problem: string | null = null;
-  for (const [i, jwk] of set.keys.entries()) {
+  const keys = set.keys.length > MAX_KEYS ? set.keys.slice(0, MAX_KEYS) : set.keys;
+  if (keys !== set.keys) problem = `the set holds ${set.keys.length} keys; only the first ${MAX_KEYS} are used`;
+  for (const [i, jwk] of keys.entries()) {
     if (i > 0 && i % BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
     const why = await problemOf(jwk, algorithms);
     if (why === null) usable.push(jwk);
