@@ -19,13 +19,6 @@ export { ProgramTooLarge } from './program.js';
  */
 export class LinearRegExp extends RegExp {
   private dfa: LazyDfa | null = null;
-  private tree: RegexpNode | null;
-
-  /** `tree` is the parsed `source`; its automaton is built on the first test. */
-  constructor(source: string, flags: string, tree: RegexpNode) {
-    super(source, flags);
-    this.tree = tree;
-  }
 
   /** Derived objects (split, matchAll) are plain RegExps: they have no DFA to carry. */
   static override get [Symbol.species](): RegExpConstructor {
@@ -34,15 +27,10 @@ export class LinearRegExp extends RegExp {
 
   /** hot path */
   override test(text: string): boolean {
-    // Many expressions are never tested (Host regexps the host index answers): build on first use.
-    const dfa = this.dfa ?? this.build();
+    // Many expressions are never tested (Host regexps the host index answers): the automaton
+    // is made on first use, from the source parsed again, so that unused ones hold no tree.
+    const dfa = (this.dfa ??= new LazyDfa(compileProgram(parseRegexp(this.source, this.flags))));
     return dfa.test(typeof text === 'string' ? text : String(text));
-  }
-
-  private build(): LazyDfa {
-    this.dfa = new LazyDfa(compileProgram(this.tree!));
-    this.tree = null;
-    return this.dfa;
   }
 }
 
@@ -66,7 +54,7 @@ export function linearRegexp(source: string, flags: string): RegExp {
   }
   checkSize(tree); // for either engine: RE2 refuses these too
   if (paths(tree) <= MAX_PATHS) return plain;
-  return new LinearRegExp(source, flags, tree);
+  return new LinearRegExp(source, flags);
 }
 
 /** How many ways a backtracking engine may try at one position; Infinity once a quantifier varies. */

@@ -17,8 +17,14 @@ function dfa(source: string, flags = ''): LazyDfa {
 /** The matcher and V8 agree on every text. */
 function agree(source: string, flags: string, texts: readonly string[]): void {
   const mine = dfa(source, flags);
+  // as routes get it: the automaton made from the RegExp's own (escaped) source
+  const routeRegexp = new LinearRegExp(source, flags);
   const reference = new RegExp(source, flags);
-  for (const text of texts) expect(mine.test(text), `/${source}/${flags} on ${JSON.stringify(text)}`).toBe(reference.test(text));
+  for (const text of texts) {
+    const expected = reference.test(text);
+    expect(mine.test(text), `/${source}/${flags} on ${JSON.stringify(text)}`).toBe(expected);
+    expect(routeRegexp.test(text), `LinearRegExp /${source}/${flags} on ${JSON.stringify(text)}`).toBe(expected);
+  }
 }
 
 describe('LazyDfa agrees with RegExp.test', () => {
@@ -57,6 +63,7 @@ describe('LazyDfa agrees with RegExp.test', () => {
     ['é+$', '', ['éé', 'e']],
     ['[à-ÿ]{2}', '', ['àÿ', 'àa', 'Ā']],
     ['\\u{41}', '', ['u'.repeat(41), 'A']],
+    ['a/b\n', '', ['a/b\n', 'a/b']],
   ])('/%s/%s', (source, flags, texts) => {
     agree(source, flags, texts);
   });
