@@ -20,6 +20,9 @@ const DEAD = -3;
 const MAX_CELLS = 65_536;
 const MAX_POSITIONS = 65_536;
 
+/** New states one text may make before the rest of it is run without the cache. */
+const MAX_MISSES = 256;
+
 export class LazyDfa {
   private readonly p: Program;
   private readonly classCount: number;
@@ -36,17 +39,25 @@ export class LazyDfa {
   private readonly stack: Int32Array;
   private readonly threads: Int32Array;
   private readonly nextSet: Int32Array;
+  private readonly current: Int32Array;
 
-  /** `maxCells` bounds the cached transitions (tests make it small to see the cache restart). */
-  constructor(program: Program, maxCells = MAX_CELLS) {
+  private readonly maxMisses: number;
+
+  /**
+   * `limits` lowers the cache bounds: tests use it to see the cache restart (`maxCells`) and
+   * the run without cache (`maxMisses`).
+   */
+  constructor(program: Program, limits: { maxCells?: number; maxMisses?: number } = {}) {
     this.p = program;
     this.classCount = program.classCount;
-    this.maxStates = Math.max(16, Math.floor(maxCells / program.classCount));
+    this.maxStates = Math.max(16, Math.floor((limits.maxCells ?? MAX_CELLS) / program.classCount));
+    this.maxMisses = limits.maxMisses ?? MAX_MISSES;
     const size = program.op.length;
     this.mark = new Uint32Array(size);
     this.stack = new Int32Array(size + 1);
     this.threads = new Int32Array(size);
     this.nextSet = new Int32Array(size);
+    this.current = new Int32Array(size);
     this.trans = new Int32Array(16 * program.classCount).fill(UNKNOWN);
     this.intern(new Int32Array(0), Kind.start);
   }
@@ -57,12 +68,18 @@ export class LazyDfa {
     const ascii = p.asciiClass;
     const cc = this.classCount;
     let state = 0;
+    let misses = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       const cls = c < 128 ? ascii[c]! : upperBound(p.classStarts, c) - 1;
       let next = this.trans[state * cc + cls]!;
       if (next < 0) {
-        if (next === UNKNOWN) next = this.step(state, cls);
+        if (next === UNKNOWN) {
+          // A text that meets a new state at nearly every character gains nothing from the
+          // cache: go on without it, one pass over the live positions per character.
+          if (++misses > this.maxMisses) return this.simulate(text, i, state);
+          next = this.step(state, cls);
+        }
         if (next === MATCHED) return true;
         if (next === DEAD) return false;
       }
@@ -71,10 +88,46 @@ export class LazyDfa {
     return this.acceptsAtEnd(state);
   }
 
+  /** The automaton run directly from `state` at `from`, without building DFA states. */
+  private simulate(text: string, from: number, state: number): boolean {
+    const p = this.p;
+    let current = this.current;
+    let next = this.nextSet;
+    const initial = this.stateSets[state]!;
+    current.set(initial);
+    let size = initial.length;
+    let prevKind = this.statePrev[state]!;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? p.asciiClass[c]! : upperBound(p.classStarts, c) - 1;
+      const nextKind = p.classKind[cls]!;
+      const count = this.close(current, size, prevKind, nextKind);
+      if (count < 0) return true;
+      const gen = this.nextGeneration();
+      let n = 0;
+      for (let k = 0; k < count; k++) {
+        const pc = this.threads[k]!;
+        if (p.sets[p.arg[pc]!]![cls] === 1) {
+          const to = p.out[pc]!;
+          if (this.mark[to] !== gen) {
+            this.mark[to] = gen;
+            next[n++] = to;
+          }
+        }
+      }
+      if (n === 0 && p.anchoredStart) return false;
+      [current, next] = [next, current];
+      size = n;
+      prevKind = nextKind;
+    }
+    return this.close(current, size, prevKind, Kind.end) < 0;
+  }
+
   private step(from: number, cls: number): number {
     if (this.stateSets.length >= this.maxStates || this.positions >= MAX_POSITIONS) from = this.restart(from);
     const nextKind = this.p.classKind[cls]!;
-    const count = this.close(from, nextKind);
+    const set = this.stateSets[from]!;
+    const count = this.close(set, set.length, this.statePrev[from]!, nextKind);
     let result: number;
     if (count < 0) result = MATCHED;
     else {
@@ -102,18 +155,19 @@ export class LazyDfa {
   private acceptsAtEnd(state: number): boolean {
     let known = this.endAccepts[state]!;
     if (known === UNKNOWN) {
-      known = this.close(state, Kind.end) < 0 ? 1 : 0;
+      const set = this.stateSets[state]!;
+      known = this.close(set, set.length, this.statePrev[state]!, Kind.end) < 0 ? 1 : 0;
       this.endAccepts[state] = known;
     }
     return known === 1;
   }
 
   /**
-   * Follows the empty moves from `state`'s positions (and from the start, unless anchored) in
+   * Follows the empty moves from the positions `set[0..size)` (and from the start, unless anchored) in
    * the context of the previous character's kind and the next one's; collects the positions that
    * read a character into `threads`. Returns their count, or -1 when a match is reached.
    */
-  private close(state: number, nextKind: number): number {
+  private close(set: Int32Array, size: number, prevKind: number, nextKind: number): number {
     const p = this.p;
     const op = p.op;
     const out = p.out;
@@ -121,10 +175,8 @@ export class LazyDfa {
     const mark = this.mark;
     const stack = this.stack;
     const gen = this.nextGeneration();
-    const prevKind = this.statePrev[state]!;
     let top = 0;
-    const set = this.stateSets[state]!;
-    for (let k = 0; k < set.length; k++) {
+    for (let k = 0; k < size; k++) {
       const pc = set[k]!;
       if (mark[pc] !== gen) {
         mark[pc] = gen;
