@@ -29,6 +29,9 @@ import { requestId } from './tracing/request-id.js';
 import { xforward, xforwardFirst } from './tracing/xforward.js';
 import { maxBodySize } from './limits/max-body-size.js';
 import { consecutiveBreaker } from './breaker/consecutive-breaker.js';
+import { ratelimit } from './ratelimit/ratelimit.js';
+import { clientRatelimit, localRatelimit } from './ratelimit/client-ratelimit.js';
+import { disableRatelimit } from './ratelimit/disable-ratelimit.js';
 
 export function builtinFilters(): FilterSpec[] {
   return [
@@ -60,5 +63,9 @@ export function builtinFilters(): FilterSpec[] {
     xforwardFirst,
     maxBodySize,
     consecutiveBreaker,
+    ratelimit,
+    clientRatelimit,
+    localRatelimit,
+    disableRatelimit,
   ];
 }

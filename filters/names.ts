@@ -30,3 +30,7 @@ export const XforwardFirst = 'xforwardFirst';
 export const TracingTag = 'tracingTag';
 export const MaxBodySize = 'maxBodySize';
 export const ConsecutiveBreaker = 'consecutiveBreaker';
+export const Ratelimit = 'ratelimit';
+export const ClientRatelimit = 'clientRatelimit';
+export const LocalRatelimit = 'localRatelimit';
+export const DisableRatelimit = 'disableRatelimit';

@@ -12,9 +12,7 @@ import { clientKeyOf, type ClientKey } from './client-key.js';
 import { limiterFor, type LimiterEntry } from './limiters.js';
 import { limitedReply } from './reply.js';
 import { maxHitsArg, windowArg } from './window-arg.js';
-
-export const ClientRatelimit = 'clientRatelimit';
-export const LocalRatelimit = 'localRatelimit';
+import { ClientRatelimit, LocalRatelimit } from '../names.js';
 
 class ClientRatelimitFilter implements Filter {
   private entry: LimiterEntry | null = null;

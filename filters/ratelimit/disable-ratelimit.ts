@@ -5,8 +5,7 @@
  */
 import { expectCount } from '../../src/args.js';
 import type { Arg, Filter, FilterSpec } from '../../src/spec.js';
-
-export const DisableRatelimit = 'disableRatelimit';
+import { DisableRatelimit } from '../names.js';
 
 export const disableRatelimit: FilterSpec = {
   name: DisableRatelimit,

@@ -12,8 +12,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { limiterFor, type LimiterEntry } from './limiters.js';
 import { limitedReply } from './reply.js';
 import { maxHitsArg, windowArg } from './window-arg.js';
-
-export const Ratelimit = 'ratelimit';
+import { Ratelimit } from '../names.js';
 
 /** The service limit has one bucket. */
 const SAME_BUCKET = 's';

@@ -17,6 +17,8 @@ import {
 } from '../../../filters/ip/nginx-annotations.js';
 
 export const ANNOTATION_FILTER = 'zalando.org/skipper-filter';
+/** Deprecated in Skipper in favour of skipper-filter, still read: its chain goes first. */
+export const ANNOTATION_RATELIMIT = 'zalando.org/ratelimit';
 export const ANNOTATION_PREDICATE = 'zalando.org/skipper-predicate';
 export const ANNOTATION_ROUTES = 'zalando.org/skipper-routes';
 export const ANNOTATION_BACKEND_WEIGHTS = 'zalando.org/backend-weights';
@@ -67,6 +69,7 @@ export interface IngressAnnotations {
 /** Every annotation read here; an Ingress with none of them gets {@link NO_ANNOTATIONS}. */
 const READ: ReadonlySet<string> = new Set([
   ANNOTATION_FILTER,
+  ANNOTATION_RATELIMIT,
   ANNOTATION_PREDICATE,
   ANNOTATION_ROUTES,
   ANNOTATION_BACKEND_WEIGHTS,
@@ -117,7 +120,9 @@ export function readAnnotations(annotations: Readonly<Record<string, string>> | 
     const message = (err as Error).message.replace(/^annotation [^:]+: /, '');
     problem(annotationOf(err), 'reported', ErrorCode.InvalidIngress, `${message}; the Ingress's routes answer 403 until it is fixed`);
   }
-  const filters = parsed(a[ANNOTATION_FILTER], parseFilters, (msg) => problem(ANNOTATION_FILTER, 'service-routes', ErrorCode.Parse, msg));
+  const ratelimits = parsed(a[ANNOTATION_RATELIMIT], parseFilters, (msg) => problem(ANNOTATION_RATELIMIT, 'service-routes', ErrorCode.Parse, msg));
+  const annotated = parsed(a[ANNOTATION_FILTER], parseFilters, (msg) => problem(ANNOTATION_FILTER, 'service-routes', ErrorCode.Parse, msg));
+  const filters = ratelimits.length === 0 ? annotated : [...ratelimits, ...annotated];
   const predicates = parsed(a[ANNOTATION_PREDICATE], parsePredicates, (msg) => problem(ANNOTATION_PREDICATE, 'routes', ErrorCode.Parse, msg));
   const customRoutes = parsed(a[ANNOTATION_ROUTES], parseRoutes, (msg) => problem(ANNOTATION_ROUTES, 'custom-routes', ErrorCode.Parse, msg));
 
