@@ -36,7 +36,7 @@ class RedirectToFilter implements Filter {
  * from the listener (or keeps from a trusted proxy in front); a client's own claim is not in it.
  * Without it, plain HTTP.
  */
-function requestScheme(forwarded: string | string[] | undefined): string {
+export function requestScheme(forwarded: string | string[] | undefined): string {
   const value = typeof forwarded === 'string' ? forwarded : forwarded?.[0];
   // `https, http` when several proxies added one: the first is the client's.
   return value !== undefined && value.slice(0, 5).toLowerCase() === 'https' ? 'https' : 'http';
@@ -45,14 +45,20 @@ function requestScheme(forwarded: string | string[] | undefined): string {
 export const redirectTo: FilterSpec = {
   name: RedirectTo,
   create(args: readonly Arg[]): Filter {
-    expectCount(RedirectTo, args, 1, 2);
-    const code = integerArg(RedirectTo, args, 0, 'the status code', 300, 399);
-    if (args.length === 1) return new RedirectToFilter(code, noLocation);
-    const location = stringArg(RedirectTo, args, 1, 'the location');
-    if (!isValidHeaderValue(location)) throw invalidArgs(RedirectTo, 'the location holds a control character');
-    if (location.includes(' ')) throw invalidArgs(RedirectTo, 'the location holds a space');
-    const target = parseLocation(location);
-    if (typeof target === 'string') throw invalidArgs(RedirectTo, `${JSON.stringify(location)}: ${target}`);
+    const { code, target } = redirectArgs(RedirectTo, args);
     return new RedirectToFilter(code, target);
   },
 };
+
+/** Checks `(code, "location"?)` for redirectTo and redirectToLower. */
+export function redirectArgs(name: string, args: readonly Arg[]): { code: number; target: LocationParts } {
+  expectCount(name, args, 1, 2);
+  const code = integerArg(name, args, 0, 'the status code', 300, 399);
+  if (args.length === 1) return { code, target: noLocation };
+  const location = stringArg(name, args, 1, 'the location');
+  if (!isValidHeaderValue(location)) throw invalidArgs(name, 'the location holds a control character');
+  if (location.includes(' ')) throw invalidArgs(name, 'the location holds a space');
+  const target = parseLocation(location);
+  if (typeof target === 'string') throw invalidArgs(name, `${JSON.stringify(location)}: ${target}`);
+  return { code, target };
+}
