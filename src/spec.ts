@@ -80,12 +80,16 @@ export interface OutgoingRequest {
   timeoutMs: number | undefined;
 }
 
-/** The response, as response filters see it (headers only: bodies stream through untouched). */
+/** The response, as response filters see it (a backend's body streams through unless a filter replaces it). */
 export interface ResponseState {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string | string[]>;
-  /** Set only for local replies (shunt, serve()); upstream bodies are streamed. */
+  /**
+   * Set for local replies (shunt, serve()); undefined for a backend's response, whose body is
+   * streamed. A response filter that sets it on a backend's response replaces that body: the
+   * new one is sent and the backend's is read and dropped (inlineContentIfStatus).
+   */
   body: string | Buffer | undefined;
 }
 

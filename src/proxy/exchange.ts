@@ -44,6 +44,11 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   private pendingAbort: Error | null = null;
   /** The in-flight counter of the endpoint called, held while the upstream call runs. */
   private load: InFlightCell | null = null;
+  /**
+   * A response filter gave the backend's response a body of its own (inlineContentIfStatus):
+   * that body was sent, and the backend's is read and dropped.
+   */
+  private replacedBody = false;
 
   constructor(
     rt: ProxyRuntime,
@@ -240,10 +245,18 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
 
   private writeFilteredHead(response: ResponseState): void {
     this.status = response.status;
+    if (response.body !== undefined) {
+      // The upstream body is still read to its end (undici keeps the connection) but not sent.
+      this.replacedBody = true;
+      writeLocalReply(this.res, response.status, response.headers, response.body, this.rt.options.serverName);
+      this.bytes += Buffer.byteLength(response.body);
+      return;
+    }
     this.res.writeHead(response.status, response.headers);
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.replacedBody) return true;
     this.bytes += chunk.length;
     if (this.res.write(chunk)) return true;
     this.res.once('drain', this.resumeUpstream!);
@@ -252,12 +265,14 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
 
   onComplete(): void {
     this.upstreamDone();
-    this.res.end();
+    if (!this.replacedBody) this.res.end();
   }
 
   onError(err: Error): void {
     this.upstreamDone();
-    if (this.done) return;
+    // After a replaced body, the reply is complete: a failure reading the dropped body is no
+    // concern of the client's.
+    if (this.done || this.replacedBody) return;
     const endpoint = this.endpoint;
     if (!this.retried && !this.res.headersSent && this.canRetry()) {
       // One retry, only when nothing can have reached the backend twice: a failed dial (any
