@@ -5,7 +5,10 @@
  *   roundRobin            counter starting at a random index (default)
  *   random                uniform
  *   consistentHash        ring with 100 virtual nodes per endpoint; key from the
- *                         `consistentHashKey` state entry, else the client address
+ *                         `consistentHashKey` state entry, else the client address; with a
+ *                         `consistentHashBalanceFactor` entry f, bounded load: the first
+ *                         endpoint on the ring from the key's point with at most
+ *                         f * (1 + all in flight) / endpoints requests in flight
  *   powerOfRandomNChoices two random endpoints, the one with fewer requests in flight wins
  *
  * Every algorithm runs over the live endpoints: those passive health (src/backend/health.ts)
@@ -18,10 +21,17 @@ import { ErrorCode, SkiffError } from '../errors.js';
 import { inFlight } from './in-flight.js';
 import { endpointHealth } from './health.js';
 
+/** The state bag entries consistentHash reads (set by the consistentHashKey and consistentHashBalanceFactor filters). */
+export const CONSISTENT_HASH_KEY = 'consistentHashKey';
+export const CONSISTENT_HASH_BALANCE_FACTOR = 'consistentHashBalanceFactor';
+
 export interface Balancer {
   readonly algorithm: string;
-  /** hot path. `exclude` skips one endpoint (the one a retry failed on) when others exist. */
-  pick(req: RequestView, hashKey: string | undefined, exclude?: Endpoint): Endpoint;
+  /**
+   * hot path. `exclude` skips one endpoint (the one a retry failed on) when others exist.
+   * `hashKey` and `balanceFactor` (≥ 1) matter to consistentHash only.
+   */
+  pick(req: RequestView, hashKey: string | undefined, exclude?: Endpoint, balanceFactor?: number): Endpoint;
   /**
    * Takes over the endpoints of `other`, a balancer of the same algorithm just made for the
    * route's new endpoint list, and answers true; false (nothing changed) for another algorithm.
@@ -192,6 +202,8 @@ class ConsistentHash extends HealthAware implements Balancer {
   readonly algorithm = 'consistentHash';
   private ring: Uint32Array;
   private owners: Uint32Array;
+  /** In flight per endpoint, filled by boundedLoad. */
+  private loads = new Float64Array(0);
 
   constructor(endpoints: readonly Endpoint[]) {
     super(endpoints);
@@ -213,7 +225,7 @@ class ConsistentHash extends HealthAware implements Balancer {
     return true;
   }
 
-  pick(req: RequestView, key: string | undefined, exclude?: Endpoint): Endpoint {
+  pick(req: RequestView, key: string | undefined, exclude?: Endpoint, balanceFactor?: number): Endpoint {
     const h = fnv1a(key ?? req.clientIp ?? req.remoteAddress);
     // First ring point at or after the hash, wrapping around.
     let lo = 0;
@@ -229,7 +241,34 @@ class ConsistentHash extends HealthAware implements Balancer {
       const out = this.out;
       for (let steps = 0; out[this.owners[at]!] === 1 && steps < this.ring.length; steps++) at = (at + 1) % this.ring.length;
     }
+    if (balanceFactor !== undefined) at = this.boundedLoad(at, balanceFactor);
     return skip(this.endpoints, this.owners[at]!, exclude);
+  }
+
+  /**
+   * Skipper's bounded load: from ring point `at` on, the first point whose owner has no more
+   * than `factor` times the average in flight (counting this request) over the live endpoints;
+   * `at` itself when every endpoint is above that. Ejected endpoints are passed over.
+   */
+  private boundedLoad(at: number, factor: number): number {
+    const endpoints = this.endpoints;
+    const out = this.out;
+    // one count per endpoint, not one per ring point; a scratch array, reused (pick is synchronous)
+    if (this.loads.length !== endpoints.length) this.loads = new Float64Array(endpoints.length);
+    const loads = this.loads;
+    let sum = 1;
+    for (let i = 0; i < endpoints.length; i++) {
+      if (out[i] === 1) continue;
+      loads[i] = inFlight.count(endpoints[i]!);
+      sum += loads[i]!;
+    }
+    const target = (sum / this.live.length) * factor;
+    const n = this.ring.length;
+    for (let steps = 0, p = at; steps < n; steps++, p = p + 1 === n ? 0 : p + 1) {
+      const owner = this.owners[p]!;
+      if (out[owner] !== 1 && loads[owner]! <= target) return p;
+    }
+    return at;
   }
 }
 

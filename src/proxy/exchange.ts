@@ -17,6 +17,7 @@ import type { ProxyRuntime } from './runtime.js';
 import { ObservedContext } from './observed-context.js';
 import { inFlight, type InFlightCell } from '../backend/in-flight.js';
 import { parseEndpoint } from '../backend/endpoint.js';
+import { CONSISTENT_HASH_BALANCE_FACTOR, CONSISTENT_HASH_KEY } from '../backend/balancer.js';
 import { FieldKind, connectionTokens, fieldKind } from './hop-by-hop.js';
 import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
 import { writeErrorReply, writeLocalReply } from './local-reply.js';
@@ -93,7 +94,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
         this.dispatch(backend.endpoint);
         return;
       case 'lb':
-        this.dispatch(backend.balancer.pick(this.request, this.hashKey(), undefined));
+        this.dispatch(backend.balancer.pick(this.request, this.hashKey(), undefined, this.balanceFactor()));
         return;
       case 'shunt':
         this.respondLocally({ status: 404, headers: {}, body: undefined });
@@ -109,8 +110,14 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
 
   private hashKey(): string | undefined {
     if (!this.hasState) return undefined;
-    const key = this.state.get('consistentHashKey');
+    const key = this.state.get(CONSISTENT_HASH_KEY);
     return typeof key === 'string' ? key : undefined;
+  }
+
+  private balanceFactor(): number | undefined {
+    if (!this.hasState) return undefined;
+    const factor = this.state.get(CONSISTENT_HASH_BALANCE_FACTOR);
+    return typeof factor === 'number' ? factor : undefined;
   }
 
   private loopback(): void {
@@ -282,7 +289,10 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
       if (dial || (isConnectionReset(err) && isIdempotent(this.outgoing.method))) {
         this.retried = true;
         const backend = this.route.backend;
-        const next = dial && backend.type === 'lb' ? backend.balancer.pick(this.request, this.hashKey(), endpoint ?? undefined) : endpoint!;
+        const next =
+          dial && backend.type === 'lb'
+            ? backend.balancer.pick(this.request, this.hashKey(), endpoint ?? undefined, this.balanceFactor())
+            : endpoint!;
         this.rt.log.debug('retrying once', { route: this.route.id, endpoint: endpoint?.origin, code: (err as { code?: string }).code });
         this.abortUpstream = null;
         this.dispatch(next);
