@@ -1,0 +1,84 @@
+/**
+ * setDynamicBackendUrlFromHeader("X-Target"), setDynamicBackendHostFromHeader("X-Target-Host"),
+ * setDynamicBackendSchemeFromHeader("X-Target-Scheme"): the target of a `<dynamic>` route taken
+ * from a request header (its first value, as earlier filters left the request). An absent or
+ * empty header changes nothing, as in Skipper. A value that is present but not usable (another
+ * scheme, no host, a malformed host) leaves the target unset, and the proxy answers 502. The URL
+ * and host variants also set the Host sent upstream: the host variant to the header's value, the
+ * URL variant to the URL's host when the URL is usable.
+ *
+ * The header name is the only argument, checked when the route is built.
+ */
+import { invalidArgs } from '../../src/errors.js';
+import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
+import { expectCount, stringArg } from '../../src/args.js';
+import { isValidHeaderName } from '../header/header-syntax.js';
+import {
+  DYNAMIC_BACKEND_HOST_KEY,
+  DYNAMIC_BACKEND_SCHEME_KEY,
+  DYNAMIC_BACKEND_URL_KEY,
+  headerValue,
+  targetHostAndScheme,
+  targetUrl,
+} from './dynamic-target.js';
+
+export const SetDynamicBackendUrlFromHeaderName = 'setDynamicBackendUrlFromHeader';
+export const SetDynamicBackendHostFromHeaderName = 'setDynamicBackendHostFromHeader';
+export const SetDynamicBackendSchemeFromHeaderName = 'setDynamicBackendSchemeFromHeader';
+
+class UrlFromHeader implements Filter {
+  constructor(private readonly header: string) {}
+
+  // hot path: one header read, one regexp on the value.
+  request(ctx: FilterContext): void {
+    const value = headerValue(ctx, this.header);
+    if (value === '') return;
+    ctx.state.set(DYNAMIC_BACKEND_URL_KEY, value);
+    targetUrl(ctx, value);
+  }
+}
+
+class HostFromHeader implements Filter {
+  constructor(private readonly header: string) {}
+
+  request(ctx: FilterContext): void {
+    const value = headerValue(ctx, this.header);
+    if (value === '') return;
+    ctx.state.set(DYNAMIC_BACKEND_HOST_KEY, value);
+    ctx.outgoing.headers.host = value;
+    targetHostAndScheme(ctx);
+  }
+}
+
+class SchemeFromHeader implements Filter {
+  constructor(private readonly header: string) {}
+
+  request(ctx: FilterContext): void {
+    const value = headerValue(ctx, this.header);
+    if (value === '') return;
+    ctx.state.set(DYNAMIC_BACKEND_SCHEME_KEY, value);
+    targetHostAndScheme(ctx);
+  }
+}
+
+function headerArg(name: string, args: readonly Arg[]): string {
+  expectCount(name, args, 1);
+  const header = stringArg(name, args, 0, 'the header name');
+  if (!isValidHeaderName(header)) throw invalidArgs(name, `${JSON.stringify(header)} is not a valid header name`);
+  return header.toLowerCase();
+}
+
+export const setDynamicBackendUrlFromHeader: FilterSpec = {
+  name: SetDynamicBackendUrlFromHeaderName,
+  create: (args) => new UrlFromHeader(headerArg(SetDynamicBackendUrlFromHeaderName, args)),
+};
+
+export const setDynamicBackendHostFromHeader: FilterSpec = {
+  name: SetDynamicBackendHostFromHeaderName,
+  create: (args) => new HostFromHeader(headerArg(SetDynamicBackendHostFromHeaderName, args)),
+};
+
+export const setDynamicBackendSchemeFromHeader: FilterSpec = {
+  name: SetDynamicBackendSchemeFromHeaderName,
+  create: (args) => new SchemeFromHeader(headerArg(SetDynamicBackendSchemeFromHeaderName, args)),
+};
