@@ -1,6 +1,7 @@
 /**
  * The access log: one JSON line per request (or per sampled request), written in batches to a
- * stream or file. Off unless enabled. The flow id is the one the flowId filter left in the state
+ * stream or file. Off unless enabled. Routes may mute some or all of their lines
+ * (disableAccessLog, enableAccessLog; see log-control.ts). The flow id is the one the flowId filter left in the state
  * bag, or else the X-Flow-Id the client sent.
  */
 import { createWriteStream } from 'node:fs';
@@ -13,6 +14,7 @@ import { PendingLines } from './pending-lines.js';
 import { formatAccessLine } from './line.js';
 import { encodePendingLine, maxLineBytes } from './line-encoder.js';
 import { FLOW_ID_HEADER, FLOW_ID_STATE_KEY } from '../../filters/tracing/flow-id.js';
+import { accessLogAllowed } from './log-control.js';
 
 export interface AccessLogOptions {
   readonly enabled?: boolean;
@@ -80,10 +82,12 @@ export class AccessLog {
   }
 
   /**
-   * hot path: the sampling draw, then the line's values set aside; they are encoded with the
+   * hot path: the route's say (disableAccessLog/enableAccessLog, only when a filter used the
+   * state bag), the sampling draw, then the line's values set aside; they are encoded with the
    * others of the batch (encodePending). A line too big for a chunk goes out at once, in order.
    */
   finished(record: ExchangeRecord): void {
+    if (!accessLogAllowed(record.filterState, record.status)) return;
     if (this.sampleRate < 1 && this.random() >= this.sampleRate) return;
     const flowId = flowIdOf(record);
     const traceId = this.traceId(record);
