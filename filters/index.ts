@@ -32,6 +32,18 @@ import { consecutiveBreaker } from './breaker/consecutive-breaker.js';
 import { ratelimit } from './ratelimit/ratelimit.js';
 import { clientRatelimit, localRatelimit } from './ratelimit/client-ratelimit.js';
 import { disableRatelimit } from './ratelimit/disable-ratelimit.js';
+import { corsOrigin } from './cors/cors-origin.js';
+import { redirectToLower } from './status/redirect-to-lower.js';
+import { inlineContentIfStatus } from './status/inline-content-if-status.js';
+import { consistentHashKey } from './lb/consistent-hash-key.js';
+import { consistentHashBalanceFactor } from './lb/consistent-hash-balance-factor.js';
+import { setDynamicBackendHost, setDynamicBackendScheme, setDynamicBackendUrl } from './backend/set-dynamic-backend.js';
+import {
+  setDynamicBackendHostFromHeader,
+  setDynamicBackendSchemeFromHeader,
+  setDynamicBackendUrlFromHeader,
+} from './backend/set-dynamic-backend-from-header.js';
+import { disableAccessLog, enableAccessLog } from './accesslog/access-log-control.js';
 
 export function builtinFilters(): FilterSpec[] {
   return [
@@ -67,5 +79,18 @@ export function builtinFilters(): FilterSpec[] {
     clientRatelimit,
     localRatelimit,
     disableRatelimit,
+    corsOrigin,
+    redirectToLower,
+    inlineContentIfStatus,
+    consistentHashKey,
+    consistentHashBalanceFactor,
+    setDynamicBackendUrl,
+    setDynamicBackendHost,
+    setDynamicBackendScheme,
+    setDynamicBackendUrlFromHeader,
+    setDynamicBackendHostFromHeader,
+    setDynamicBackendSchemeFromHeader,
+    disableAccessLog,
+    enableAccessLog,
   ];
 }

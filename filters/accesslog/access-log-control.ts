@@ -7,9 +7,7 @@
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { integerArg } from '../../src/args.js';
 import { ACCESS_LOG_CONTROL_KEY, AccessLogControl } from '../../src/accesslog/log-control.js';
-
-export const DisableAccessLogName = 'disableAccessLog';
-export const EnableAccessLogName = 'enableAccessLog';
+import { DisableAccessLog, EnableAccessLog } from '../names.js';
 
 class AccessLogControlFilter implements Filter {
   constructor(private readonly control: AccessLogControl) {}
@@ -27,11 +25,11 @@ function controlOf(name: string, enable: boolean, args: readonly Arg[]): Filter 
 }
 
 export const disableAccessLog: FilterSpec = {
-  name: DisableAccessLogName,
-  create: (args) => controlOf(DisableAccessLogName, false, args),
+  name: DisableAccessLog,
+  create: (args) => controlOf(DisableAccessLog, false, args),
 };
 
 export const enableAccessLog: FilterSpec = {
-  name: EnableAccessLogName,
-  create: (args) => controlOf(EnableAccessLogName, true, args),
+  name: EnableAccessLog,
+  create: (args) => controlOf(EnableAccessLog, true, args),
 };

@@ -21,10 +21,7 @@ import {
   targetHostAndScheme,
   targetUrl,
 } from './dynamic-target.js';
-
-export const SetDynamicBackendUrlFromHeaderName = 'setDynamicBackendUrlFromHeader';
-export const SetDynamicBackendHostFromHeaderName = 'setDynamicBackendHostFromHeader';
-export const SetDynamicBackendSchemeFromHeaderName = 'setDynamicBackendSchemeFromHeader';
+import { SetDynamicBackendUrlFromHeader, SetDynamicBackendHostFromHeader, SetDynamicBackendSchemeFromHeader } from '../names.js';
 
 class UrlFromHeader implements Filter {
   constructor(private readonly header: string) {}
@@ -69,16 +66,16 @@ function headerArg(name: string, args: readonly Arg[]): string {
 }
 
 export const setDynamicBackendUrlFromHeader: FilterSpec = {
-  name: SetDynamicBackendUrlFromHeaderName,
-  create: (args) => new UrlFromHeader(headerArg(SetDynamicBackendUrlFromHeaderName, args)),
+  name: SetDynamicBackendUrlFromHeader,
+  create: (args) => new UrlFromHeader(headerArg(SetDynamicBackendUrlFromHeader, args)),
 };
 
 export const setDynamicBackendHostFromHeader: FilterSpec = {
-  name: SetDynamicBackendHostFromHeaderName,
-  create: (args) => new HostFromHeader(headerArg(SetDynamicBackendHostFromHeaderName, args)),
+  name: SetDynamicBackendHostFromHeader,
+  create: (args) => new HostFromHeader(headerArg(SetDynamicBackendHostFromHeader, args)),
 };
 
 export const setDynamicBackendSchemeFromHeader: FilterSpec = {
-  name: SetDynamicBackendSchemeFromHeaderName,
-  create: (args) => new SchemeFromHeader(headerArg(SetDynamicBackendSchemeFromHeaderName, args)),
+  name: SetDynamicBackendSchemeFromHeader,
+  create: (args) => new SchemeFromHeader(headerArg(SetDynamicBackendSchemeFromHeader, args)),
 };

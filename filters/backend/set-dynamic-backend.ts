@@ -22,10 +22,7 @@ import {
   usableScheme,
   type UrlTarget,
 } from './dynamic-target.js';
-
-export const SetDynamicBackendUrlName = 'setDynamicBackendUrl';
-export const SetDynamicBackendHostName = 'setDynamicBackendHost';
-export const SetDynamicBackendSchemeName = 'setDynamicBackendScheme';
+import { SetDynamicBackendUrl, SetDynamicBackendHost, SetDynamicBackendScheme } from '../names.js';
 
 class FixedUrl implements Filter {
   constructor(
@@ -66,35 +63,35 @@ function oneString(name: string, args: readonly Arg[], what: string): string {
 }
 
 export const setDynamicBackendUrl: FilterSpec = {
-  name: SetDynamicBackendUrlName,
+  name: SetDynamicBackendUrl,
   create(args: readonly Arg[]): Filter {
-    const url = oneString(SetDynamicBackendUrlName, args, 'the backend URL');
+    const url = oneString(SetDynamicBackendUrl, args, 'the backend URL');
     const target = urlTarget(url);
     if (target === null) {
-      throw invalidArgs(SetDynamicBackendUrlName, `${JSON.stringify(url)} is not an absolute http or https URL with a usable host`);
+      throw invalidArgs(SetDynamicBackendUrl, `${JSON.stringify(url)} is not an absolute http or https URL with a usable host`);
     }
     return new FixedUrl(url, target);
   },
 };
 
 export const setDynamicBackendHost: FilterSpec = {
-  name: SetDynamicBackendHostName,
+  name: SetDynamicBackendHost,
   create(args: readonly Arg[]): Filter {
-    const host = oneString(SetDynamicBackendHostName, args, 'the backend host');
+    const host = oneString(SetDynamicBackendHost, args, 'the backend host');
     if (!isUsableHost(host)) {
-      throw invalidArgs(SetDynamicBackendHostName, `${JSON.stringify(host)} is not a host or host:port`);
+      throw invalidArgs(SetDynamicBackendHost, `${JSON.stringify(host)} is not a host or host:port`);
     }
     return new FixedHost(host);
   },
 };
 
 export const setDynamicBackendScheme: FilterSpec = {
-  name: SetDynamicBackendSchemeName,
+  name: SetDynamicBackendScheme,
   create(args: readonly Arg[]): Filter {
-    const scheme = oneString(SetDynamicBackendSchemeName, args, 'the backend scheme');
+    const scheme = oneString(SetDynamicBackendScheme, args, 'the backend scheme');
     const usable = usableScheme(scheme);
     if (usable === null) {
-      throw invalidArgs(SetDynamicBackendSchemeName, `the scheme must be http or https, got ${JSON.stringify(scheme)}`);
+      throw invalidArgs(SetDynamicBackendScheme, `the scheme must be http or https, got ${JSON.stringify(scheme)}`);
     }
     return new FixedScheme(usable);
   },

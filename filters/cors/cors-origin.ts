@@ -14,8 +14,7 @@
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { allStringArgs } from '../../src/args.js';
-
-export const CorsOriginName = 'corsOrigin';
+import { CorsOrigin } from '../names.js';
 
 const header = 'access-control-allow-origin';
 
@@ -46,9 +45,9 @@ class ListedOrigins implements Filter {
 }
 
 export const corsOrigin: FilterSpec = {
-  name: CorsOriginName,
+  name: CorsOrigin,
   create(args: readonly Arg[]): Filter {
-    const origins = allStringArgs(CorsOriginName, args, 'each allowed origin');
+    const origins = allStringArgs(CorsOrigin, args, 'each allowed origin');
     return origins.length === 0 ? new AnyOrigin() : new ListedOrigins(new Set(origins));
   },
 };

@@ -9,8 +9,7 @@ import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount, numberArg } from '../../src/args.js';
 import { CONSISTENT_HASH_BALANCE_FACTOR } from '../../src/backend/balancer.js';
-
-export const ConsistentHashBalanceFactorName = 'consistentHashBalanceFactor';
+import { ConsistentHashBalanceFactor } from '../names.js';
 
 class ConsistentHashBalanceFactorFilter implements Filter {
   constructor(private readonly factor: number) {}
@@ -22,11 +21,11 @@ class ConsistentHashBalanceFactorFilter implements Filter {
 }
 
 export const consistentHashBalanceFactor: FilterSpec = {
-  name: ConsistentHashBalanceFactorName,
+  name: ConsistentHashBalanceFactor,
   create(args: readonly Arg[]): Filter {
-    expectCount(ConsistentHashBalanceFactorName, args, 1);
-    const factor = numberArg(ConsistentHashBalanceFactorName, args, 0, 'the balance factor');
-    if (factor < 1) throw invalidArgs(ConsistentHashBalanceFactorName, `the balance factor must be at least 1, got ${factor}`);
+    expectCount(ConsistentHashBalanceFactor, args, 1);
+    const factor = numberArg(ConsistentHashBalanceFactor, args, 0, 'the balance factor');
+    if (factor < 1) throw invalidArgs(ConsistentHashBalanceFactor, `the balance factor must be at least 1, got ${factor}`);
     return new ConsistentHashBalanceFactorFilter(factor);
   },
 };

@@ -10,8 +10,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount, stringArg } from '../../src/args.js';
 import { compileTemplate, type Template } from '../../src/templates/template.js';
 import { CONSISTENT_HASH_KEY } from '../../src/backend/balancer.js';
-
-export const ConsistentHashKeyName = 'consistentHashKey';
+import { ConsistentHashKey } from '../names.js';
 
 class ConsistentHashKeyFilter implements Filter {
   constructor(private readonly key: Template) {}
@@ -24,14 +23,14 @@ class ConsistentHashKeyFilter implements Filter {
 }
 
 export const consistentHashKey: FilterSpec = {
-  name: ConsistentHashKeyName,
+  name: ConsistentHashKey,
   create(args: readonly Arg[]): Filter {
-    expectCount(ConsistentHashKeyName, args, 1);
-    const text = stringArg(ConsistentHashKeyName, args, 0, 'the key template');
+    expectCount(ConsistentHashKey, args, 1);
+    const text = stringArg(ConsistentHashKey, args, 0, 'the key template');
     try {
       return new ConsistentHashKeyFilter(compileTemplate(text));
     } catch (err) {
-      throw invalidArgs(ConsistentHashKeyName, (err as Error).message);
+      throw invalidArgs(ConsistentHashKey, (err as Error).message);
     }
   },
 };

@@ -11,8 +11,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount, integerArg, stringArg } from '../../src/args.js';
 import { isValidHeaderValue } from '../header/header-syntax.js';
 import { sniffContentType } from './inline-content.js';
-
-export const InlineContentIfStatusName = 'inlineContentIfStatus';
+import { InlineContentIfStatus } from '../names.js';
 
 class InlineContentIfStatusFilter implements Filter {
   private readonly length: string;
@@ -39,9 +38,9 @@ class InlineContentIfStatusFilter implements Filter {
 }
 
 export const inlineContentIfStatus: FilterSpec = {
-  name: InlineContentIfStatusName,
+  name: InlineContentIfStatus,
   create(args: readonly Arg[]): Filter {
-    const name = InlineContentIfStatusName;
+    const name = InlineContentIfStatus;
     expectCount(name, args, 2, 3);
     const status = integerArg(name, args, 0, 'the status code', 100, 599);
     const body = stringArg(name, args, 1, 'the body');

@@ -8,8 +8,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { buildLocation, type LocationParts } from './location.js';
 import { lowerRawPath } from './lower-path.js';
 import { redirectArgs, requestScheme } from './redirect-to.js';
-
-export const RedirectToLowerName = 'redirectToLower';
+import { RedirectToLower } from '../names.js';
 
 class RedirectToLowerFilter implements Filter {
   constructor(
@@ -32,9 +31,9 @@ class RedirectToLowerFilter implements Filter {
 }
 
 export const redirectToLower: FilterSpec = {
-  name: RedirectToLowerName,
+  name: RedirectToLower,
   create(args: readonly Arg[]): Filter {
-    const { code, target } = redirectArgs(RedirectToLowerName, args);
+    const { code, target } = redirectArgs(RedirectToLower, args);
     const lowered = target.path === '' ? target : { ...target, path: lowerRawPath(target.path) };
     return new RedirectToLowerFilter(code, lowered);
   },

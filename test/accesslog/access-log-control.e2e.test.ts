@@ -9,8 +9,6 @@ import { startServer, type TestServer } from '../helpers/upstream.js';
 import { request } from '../helpers/http.js';
 import { createObservability, type Observability } from '../../src/observability.js';
 import type { AccessLogEntry } from '../../src/accesslog/line.js';
-import { disableAccessLog, enableAccessLog } from '../../filters/accesslog/access-log-control.js';
-import { inlineContent } from '../../filters/status/inline-content.js';
 
 describe('access log control end to end', () => {
   let backend: TestServer;
@@ -45,7 +43,7 @@ describe('access log control end to end', () => {
         // (nothing listens on port 1 of the loopback: skiff answers 502 itself)
         `down: Path("/down") -> enableAccessLog(502) -> "http://127.0.0.1:1";`,
       ].join('\n'),
-      { observer: obs.observer, filters: [disableAccessLog, enableAccessLog, inlineContent] },
+      { observer: obs.observer },
     );
   });
 

@@ -6,16 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSkiff, type RunningSkiff } from '../../helpers/skiff.js';
 import { startEcho, type Received, type TestServer } from '../../helpers/upstream.js';
 import { request } from '../../helpers/http.js';
-import {
-  setDynamicBackendHost,
-  setDynamicBackendScheme,
-  setDynamicBackendUrl,
-} from '../../../filters/backend/set-dynamic-backend.js';
-import {
-  setDynamicBackendHostFromHeader,
-  setDynamicBackendSchemeFromHeader,
-  setDynamicBackendUrlFromHeader,
-} from '../../../filters/backend/set-dynamic-backend-from-header.js';
 
 interface EchoReply extends Received {
   backend: string;
@@ -38,16 +28,6 @@ describe('dynamic backends end to end', () => {
         `fixedhost: Path("/fixedhost") -> setDynamicBackendScheme("http") -> setDynamicBackendHost("127.0.0.1:${two.port}") -> <dynamic>;`,
         `none: Path("/none") -> <dynamic>;`,
       ].join('\n'),
-      {
-        filters: [
-          setDynamicBackendUrl,
-          setDynamicBackendHost,
-          setDynamicBackendScheme,
-          setDynamicBackendUrlFromHeader,
-          setDynamicBackendHostFromHeader,
-          setDynamicBackendSchemeFromHeader,
-        ],
-      },
     );
   });
 

@@ -8,8 +8,6 @@ import type { ServerResponse } from 'node:http';
 import { startSkiff, type RunningSkiff } from '../../helpers/skiff.js';
 import { startServer, type TestServer } from '../../helpers/upstream.js';
 import { request, type Reply } from '../../helpers/http.js';
-import { consistentHashKey } from '../../../filters/lb/consistent-hash-key.js';
-import { consistentHashBalanceFactor } from '../../../filters/lb/consistent-hash-balance-factor.js';
 
 interface Held {
   server: TestServer;
@@ -49,7 +47,6 @@ describe('consistentHash filters end to end', () => {
         `fixed: Path("/fixed") -> consistentHashKey("one key") -> ${lb};`,
         `bounded: Path("/bounded") -> consistentHashKey("one key") -> consistentHashBalanceFactor(1) -> ${lb};`,
       ].join('\n'),
-      { filters: [consistentHashKey, consistentHashBalanceFactor] },
     );
   });
 
