@@ -6,6 +6,9 @@
  */
 import type { FilterContext, Filter, LocalReply, OutgoingRequest, RequestView, ResponseState } from '../spec.js';
 import type { Route } from '../routing/route.js';
+import type { Endpoint } from '../backend/backend.js';
+import { CONSISTENT_HASH_BALANCE_FACTOR, CONSISTENT_HASH_KEY } from '../backend/balancer.js';
+import { parseEndpoint } from '../backend/endpoint.js';
 
 const emptyParams: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
 
@@ -118,6 +121,31 @@ export abstract class RequestContext implements FilterContext {
     await pending;
     const chain = this.responseChain!;
     for (let i = next; i >= 0; i--) await chain[i]!.response!(this);
+  }
+
+  /** The consistentHash key a filter set (consistentHashKey); else the balancer hashes the client. */
+  protected hashKey(): string | undefined {
+    if (!this.hasState) return undefined;
+    const key = this.state.get(CONSISTENT_HASH_KEY);
+    return typeof key === 'string' ? key : undefined;
+  }
+
+  /** The bounded-load factor a filter set (consistentHashBalanceFactor). */
+  protected balanceFactor(): number | undefined {
+    if (!this.hasState) return undefined;
+    const factor = this.state.get(CONSISTENT_HASH_BALANCE_FACTOR);
+    return typeof factor === 'number' ? factor : undefined;
+  }
+
+  /** The target a filter gave a `<dynamic>` route (setDynamicBackend*); null when none is usable. */
+  protected dynamicEndpoint(): Endpoint | null {
+    const url = this.outgoing.backendUrl;
+    if (url === undefined) return null;
+    try {
+      return parseEndpoint(url);
+    } catch {
+      return null;
+    }
   }
 
   /** Switches to another route for `<loopback>`: its filters run next, with the same context. */

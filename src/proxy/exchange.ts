@@ -16,8 +16,6 @@ import type { Endpoint } from '../backend/backend.js';
 import type { ProxyRuntime } from './runtime.js';
 import { ObservedContext } from './observed-context.js';
 import { inFlight, type InFlightCell } from '../backend/in-flight.js';
-import { parseEndpoint } from '../backend/endpoint.js';
-import { CONSISTENT_HASH_BALANCE_FACTOR, CONSISTENT_HASH_KEY } from '../backend/balancer.js';
 import { FieldKind, connectionTokens, fieldKind } from './hop-by-hop.js';
 import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
 import { writeErrorReply, writeLocalReply } from './local-reply.js';
@@ -108,18 +106,6 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     }
   }
 
-  private hashKey(): string | undefined {
-    if (!this.hasState) return undefined;
-    const key = this.state.get(CONSISTENT_HASH_KEY);
-    return typeof key === 'string' ? key : undefined;
-  }
-
-  private balanceFactor(): number | undefined {
-    if (!this.hasState) return undefined;
-    const factor = this.state.get(CONSISTENT_HASH_BALANCE_FACTOR);
-    return typeof factor === 'number' ? factor : undefined;
-  }
-
   private loopback(): void {
     if (++this.loopbacks > this.rt.options.maxLoopbacks) {
       this.rt.log.warn('too many loopbacks', { route: this.route.id });
@@ -147,19 +133,9 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   }
 
   private dispatchDynamic(): void {
-    const url = this.outgoing.backendUrl;
-    if (url === undefined) {
-      this.fail(502, 'dynamic');
-      return;
-    }
-    let endpoint: Endpoint;
-    try {
-      endpoint = parseEndpoint(url);
-    } catch {
-      this.fail(502, 'dynamic');
-      return;
-    }
-    this.dispatch(endpoint);
+    const endpoint = this.dynamicEndpoint();
+    if (endpoint === null) this.fail(502, 'dynamic');
+    else this.dispatch(endpoint);
   }
 
   // --- the upstream call -------------------------------------------------------------------

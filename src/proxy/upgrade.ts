@@ -105,9 +105,14 @@ class UpgradeExchange extends ObservedContext implements Dispatcher.DispatchHand
     if (this.done) return;
     const backend = this.route.backend;
     if (backend.type === 'network') this.dispatch(backend.endpoint);
-    else if (backend.type === 'lb') this.dispatch(backend.balancer.pick(this.request, undefined, undefined));
+    // the same endpoint as the session's plain requests when a filter keys the hash
+    else if (backend.type === 'lb') this.dispatch(backend.balancer.pick(this.request, this.hashKey(), undefined, this.balanceFactor()));
     else if (backend.type === 'shunt') this.fail(404, '');
-    else this.fail(502, 'upgrade_backend');
+    else if (backend.type === 'dynamic') {
+      const endpoint = this.dynamicEndpoint();
+      if (endpoint === null) this.fail(502, 'dynamic');
+      else this.dispatch(endpoint);
+    } else this.fail(502, 'upgrade_backend');
   }
 
   private dispatch(endpoint: Endpoint): void {

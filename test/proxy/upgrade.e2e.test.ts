@@ -151,3 +151,66 @@ describe('upgrade', () => {
     });
   });
 });
+
+describe('upgrade backends chosen by filters', () => {
+  /** A backend that names itself in plain answers and in its 101. */
+  async function named(name: string): Promise<TestServer> {
+    const s = await startServer((_req, res) => res.end(name));
+    s.server.on('upgrade', (_req: http.IncomingMessage, socket: Duplex) => {
+      socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Backend: ${name}\r\n\r\n`);
+    });
+    return s;
+  }
+
+  function upgradeWith(url: string, headers: Record<string, string>): Promise<http.IncomingMessage> {
+    const u = new URL(url);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: '/', headers: { connection: 'Upgrade', upgrade: 'websocket', ...headers } });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve(res);
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  function plain(url: string, headers: Record<string, string>): Promise<string> {
+    return new Promise((resolve, reject) => {
+      http
+        .get(url, { headers }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(body));
+        })
+        .on('error', reject);
+    });
+  }
+
+  it('sends a session keyed by consistentHashKey to the endpoint its plain requests go to', async () => {
+    const a = (t.backend = await named('a'));
+    const b = await named('b');
+    try {
+      const proxy = (t.proxy = await startSkiff(`lb: * -> consistentHashKey("\${request.header.X-User}") -> <consistentHash, "${a.url}", "${b.url}">;`));
+      const seen = new Set<string>();
+      for (let user = 0; user < 12; user++) {
+        const headers = { 'x-user': `user-${user * 7919}` };
+        const viaPlain = await plain(proxy.url, headers);
+        const viaUpgrade = (await upgradeWith(proxy.url, headers)).headers['x-backend'];
+        expect(viaUpgrade, headers['x-user']).toBe(viaPlain);
+        seen.add(viaPlain);
+      }
+      expect(seen.size).toBe(2);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('upgrades through a <dynamic> route to the target a filter set', async () => {
+    const a = (t.backend = await named('a'));
+    const proxy = (t.proxy = await startSkiff(`dyn: * -> setDynamicBackendUrlFromHeader("X-Target") -> <dynamic>;`));
+    expect((await upgradeWith(proxy.url, { 'x-target': a.url })).headers['x-backend']).toBe('a');
+    await expect(upgradeWith(proxy.url, {})).rejects.toThrow(/no upgrade: 502/);
+  });
+});
