@@ -44,6 +44,16 @@ import {
   setDynamicBackendUrlFromHeader,
 } from './backend/set-dynamic-backend-from-header.js';
 import { disableAccessLog, enableAccessLog } from './accesslog/access-log-control.js';
+import { modRequestHeader, modResponseHeader } from './header/mod-header.js';
+import { copyRequestHeader, copyResponseHeader, requestCopyHeader, responseCopyHeader } from './header/copy-header.js';
+import { dropRequestHeaderRegexp, dropResponseHeaderRegexp } from './header/drop-header-regexp.js';
+import { appendContextRequestHeader, setContextRequestHeader } from './header/context-request-header.js';
+import { appendContextResponseHeader, setContextResponseHeader } from './header/context-response-header.js';
+import { stripQuery } from './query/strip-query.js';
+import { setQuery } from './query/set-query.js';
+import { dropQuery } from './query/drop-query.js';
+import { queryToHeader } from './query/query-to-header.js';
+import { headerToQuery } from './query/header-to-query.js';
 
 export function builtinFilters(): FilterSpec[] {
   return [
@@ -92,5 +102,22 @@ export function builtinFilters(): FilterSpec[] {
     setDynamicBackendSchemeFromHeader,
     disableAccessLog,
     enableAccessLog,
+    modRequestHeader,
+    modResponseHeader,
+    copyRequestHeader,
+    copyResponseHeader,
+    requestCopyHeader,
+    responseCopyHeader,
+    dropRequestHeaderRegexp,
+    dropResponseHeaderRegexp,
+    setContextRequestHeader,
+    appendContextRequestHeader,
+    setContextResponseHeader,
+    appendContextResponseHeader,
+    stripQuery,
+    setQuery,
+    dropQuery,
+    queryToHeader,
+    headerToQuery,
   ];
 }

@@ -47,3 +47,22 @@ export const SetDynamicBackendHost = 'setDynamicBackendHost';
 export const SetDynamicBackendScheme = 'setDynamicBackendScheme';
 export const DisableAccessLog = 'disableAccessLog';
 export const EnableAccessLog = 'enableAccessLog';
+export const ModRequestHeader = 'modRequestHeader';
+export const ModResponseHeader = 'modResponseHeader';
+export const CopyRequestHeader = 'copyRequestHeader';
+export const CopyResponseHeader = 'copyResponseHeader';
+/** Skipper's deprecated name for copyRequestHeader. */
+export const RequestCopyHeader = 'requestCopyHeader';
+/** Skipper's deprecated name for copyResponseHeader. */
+export const ResponseCopyHeader = 'responseCopyHeader';
+export const DropRequestHeaderRegexp = 'dropRequestHeaderRegexp';
+export const DropResponseHeaderRegexp = 'dropResponseHeaderRegexp';
+export const SetContextRequestHeader = 'setContextRequestHeader';
+export const AppendContextRequestHeader = 'appendContextRequestHeader';
+export const SetContextResponseHeader = 'setContextResponseHeader';
+export const AppendContextResponseHeader = 'appendContextResponseHeader';
+export const DropQuery = 'dropQuery';
+export const HeaderToQuery = 'headerToQuery';
+export const QueryToHeader = 'queryToHeader';
+export const SetQuery = 'setQuery';
+export const StripQuery = 'stripQuery';

@@ -7,9 +7,7 @@
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { appendField, setField } from './header-fields.js';
 import { contextHeaderArgs, stateHeaderValue } from './context-value.js';
-
-export const SetContextRequestHeader = 'setContextRequestHeader';
-export const AppendContextRequestHeader = 'appendContextRequestHeader';
+import { SetContextRequestHeader, AppendContextRequestHeader } from '../names.js';
 
 class ContextRequestHeaderFilter implements Filter {
   private readonly append: boolean;

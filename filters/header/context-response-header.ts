@@ -6,9 +6,7 @@
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { appendField, setField } from './header-fields.js';
 import { contextHeaderArgs, stateHeaderValue } from './context-value.js';
-
-export const SetContextResponseHeader = 'setContextResponseHeader';
-export const AppendContextResponseHeader = 'appendContextResponseHeader';
+import { SetContextResponseHeader, AppendContextResponseHeader } from '../names.js';
 
 class ContextResponseHeaderFilter implements Filter {
   constructor(

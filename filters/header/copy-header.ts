@@ -9,13 +9,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount } from '../../src/args.js';
 import { firstValue, headerNameArg } from './header-args.js';
 import type { HeaderRecord } from './header-fields.js';
-
-export const CopyRequestHeader = 'copyRequestHeader';
-export const CopyResponseHeader = 'copyResponseHeader';
-/** Skipper's deprecated name for copyRequestHeader. */
-export const RequestCopyHeader = 'requestCopyHeader';
-/** Skipper's deprecated name for copyResponseHeader. */
-export const ResponseCopyHeader = 'responseCopyHeader';
+import { CopyRequestHeader, CopyResponseHeader, RequestCopyHeader, ResponseCopyHeader } from '../names.js';
 
 // hot path: one read and at most one property write.
 function copyField(headers: HeaderRecord, source: string, target: string): void {

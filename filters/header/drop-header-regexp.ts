@@ -15,9 +15,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount, regexpArg } from '../../src/args.js';
 import { headerNameArg } from './header-args.js';
 import type { HeaderRecord } from './header-fields.js';
-
-export const DropRequestHeaderRegexp = 'dropRequestHeaderRegexp';
-export const DropResponseHeaderRegexp = 'dropResponseHeaderRegexp';
+import { DropRequestHeaderRegexp, DropResponseHeaderRegexp } from '../names.js';
 
 // hot path: one test per value; a new array only when a value of several goes.
 function dropMatching(headers: HeaderRecord, name: string, re: RegExp): void {

@@ -18,9 +18,7 @@ import { firstValue, headerNameArg } from './header-args.js';
 import type { HeaderRecord } from './header-fields.js';
 import { isValidHeaderValue } from './header-syntax.js';
 import { GoReplacer } from './go-replace-all.js';
-
-export const ModRequestHeader = 'modRequestHeader';
-export const ModResponseHeader = 'modResponseHeader';
+import { ModRequestHeader, ModResponseHeader } from '../names.js';
 
 function modArgs(filter: string, args: readonly Arg[]): { name: string; replacer: GoReplacer } {
   expectCount(filter, args, 3);

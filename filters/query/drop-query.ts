@@ -10,8 +10,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount } from '../../src/args.js';
 import { encodeGoQuery, parseGoQuery } from './go-query.js';
 import { ByteTemplate, templateArg } from './query-template.js';
-
-export const DropQuery = 'dropQuery';
+import { DropQuery } from '../names.js';
 
 class DropQueryFilter implements Filter {
   constructor(private readonly key: ByteTemplate) {}

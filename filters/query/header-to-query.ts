@@ -9,8 +9,7 @@ import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import { expectCount, stringArg } from '../../src/args.js';
 import { firstValue, headerNameArg, utf8Bytes } from '../header/header-args.js';
 import { encodeGoQuery, parseGoQuery } from './go-query.js';
-
-export const HeaderToQuery = 'headerToQuery';
+import { HeaderToQuery } from '../names.js';
 
 class HeaderToQueryFilter implements Filter {
   constructor(

@@ -17,8 +17,7 @@ import { firstValue, headerNameArg, utf8Bytes } from '../header/header-args.js';
 import { isValidHeaderValue } from '../header/header-syntax.js';
 import { compileGoFormat, type GoFormat } from './go-format.js';
 import { firstGoQueryValue } from './go-query.js';
-
-export const QueryToHeader = 'queryToHeader';
+import { QueryToHeader } from '../names.js';
 
 class QueryToHeaderFilter implements Filter {
   constructor(

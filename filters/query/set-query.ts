@@ -14,8 +14,7 @@ import { expectCount } from '../../src/args.js';
 import { encodeGoQuery, parseGoQuery } from './go-query.js';
 import { ByteTemplate, templateArg } from './query-template.js';
 import { toRawQuery } from './raw-query.js';
-
-export const SetQuery = 'setQuery';
+import { SetQuery } from '../names.js';
 
 class SetParamFilter implements Filter {
   constructor(

@@ -16,8 +16,7 @@ import { stringArg } from '../../src/args.js';
 import { appendField } from '../header/header-fields.js';
 import { isValidHeaderValue } from '../header/header-syntax.js';
 import { parseGoQuery } from './go-query.js';
-
-export const StripQuery = 'stripQuery';
+import { StripQuery } from '../names.js';
 
 const HEADER_PREFIX = 'x-query-param-';
 const HEX = '0123456789abcdef';
