@@ -25,6 +25,7 @@ export class GoReplacer {
   // hot path: one exec per match; the shared regexp's lastIndex is reset on every call, and the
   // call is synchronous, so one instance serves every request.
   replaceAll(s: string): string {
+    if (this.re.precheck !== null && !this.re.precheck.test(s)) return s;
     const re = this.re.regexp;
     re.lastIndex = 0;
     let out = '';

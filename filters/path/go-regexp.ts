@@ -3,12 +3,20 @@
  * RegExp plus what `$1`/`${name}` replacements need to know of its groups. Build time only.
  */
 import { translateRe2 } from '../../src/predicates/regexp.js';
+import { LinearRegExp, linearRegexp } from '../../src/predicates/linear/linear-regexp.js';
 
 export interface GoRegexp {
   readonly regexp: RegExp;
   /** Number of capturing groups. */
   readonly groupCount: number;
   readonly groupNames: ReadonlySet<string>;
+  /**
+   * For an expression that could backtrack, a linear-time test to run before replacing: a text
+   * it does not match (what a crafted one usually is) never meets V8's backtracking. Null when
+   * the expression cannot backtrack. A text that does match is still replaced by V8, whose
+   * linear-time fallback (src/predicates/regexp.ts) is then the only guard.
+   */
+  readonly precheck: RegExp | null;
 }
 
 /**
@@ -24,5 +32,6 @@ export function compileGoRegexp(source: string, globalFlag = false): GoRegexp {
   const probe = new RegExp(`${out}|`, flags.replace('g', '')).exec('');
   const groupCount = probe === null ? 0 : probe.length - 1;
   const groupNames = new Set(probe?.groups === undefined ? [] : Object.keys(probe.groups));
-  return { regexp, groupCount, groupNames };
+  const linear = linearRegexp(out, translated.flags);
+  return { regexp, groupCount, groupNames, precheck: linear instanceof LinearRegExp ? linear : null };
 }

@@ -14,13 +14,16 @@ class ModPathFilter implements Filter {
   constructor(
     private readonly pattern: RegExp,
     private readonly replacement: string,
+    private readonly precheck: RegExp | null,
   ) {}
 
   // hot path: the regexp and the replacement string are compiled once; replace() with a global
   // regexp resets lastIndex itself, so sharing the instance across requests is safe.
   request(ctx: FilterContext): void {
     const out = ctx.outgoing;
-    out.path = toRawPath(out.path.replace(this.pattern, this.replacement));
+    const path = out.path;
+    const matches = this.precheck === null || this.precheck.test(path);
+    out.path = toRawPath(matches ? path.replace(this.pattern, this.replacement) : path);
   }
 }
 
@@ -32,7 +35,7 @@ export const modPath: FilterSpec = {
     const template = stringArg(ModPath, args, 1, 'the replacement');
     try {
       const re = compileGoRegexp(source, true);
-      return new ModPathFilter(re.regexp, goReplacement(template, re));
+      return new ModPathFilter(re.regexp, goReplacement(template, re), re.precheck);
     } catch (err) {
       throw invalidArgs(ModPath, `/${source}/: ${(err as Error).message}`);
     }

@@ -68,3 +68,28 @@ describe('a crafted request against a backtracking route regexp', () => {
     expect((await request(`${proxy.url}/tail`)).text).toBe('tail');
   });
 });
+
+describe('a crafted request against a backtracking rewrite', () => {
+  let rewriting: RunningSkiff;
+  beforeAll(async () => {
+    rewriting = await startSkiff(
+      [
+        `path: PathSubtree("/m") -> modPath(/[a-z]+[a-z]{20}y/, "Y") -> inlineContent("rewrote") -> <shunt>;`,
+        `header: PathSubtree("/h") -> modRequestHeader("X-Token", /[a-z]+[a-z]{20}y/, "t") -> inlineContent("rewrote") -> <shunt>;`,
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await rewriting.stop();
+  });
+
+  it.each([
+    ['modPath', `/m/${'a'.repeat(12_000)}!`, {}],
+    ['modRequestHeader', '/h', { 'x-token': `${'a'.repeat(12_000)}!` }],
+  ] as [string, string, Record<string, string>][])('%s: a text the expression does not match is answered at once', async (_name, path, headers) => {
+    const started = Date.now();
+    const r = await request(`${rewriting.url}${path}`, { headers });
+    expect(r.text).toBe('rewrote');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
