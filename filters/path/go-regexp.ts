@@ -33,5 +33,5 @@ export function compileGoRegexp(source: string, globalFlag = false): GoRegexp {
   const groupCount = probe === null ? 0 : probe.length - 1;
   const groupNames = new Set(probe?.groups === undefined ? [] : Object.keys(probe.groups));
   const linear = linearRegexp(out, translated.flags);
-  return { regexp, groupCount, groupNames, precheck: linear instanceof LinearRegExp ? linear : null };
+  return { regexp, groupCount, groupNames, precheck: linear instanceof LinearRegExp && linear.engine === 'dfa' ? linear : null };
 }

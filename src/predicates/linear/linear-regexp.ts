@@ -16,9 +16,19 @@ export { ProgramTooLarge } from './program.js';
 /**
  * A RegExp whose `test` runs in linear time. Everything else (exec, replace, match) is V8's, for
  * plugin code that asks for more than yes or no; the predicates only call `test`.
+ *
+ * Which engine answers is decided on the first test, from the source parsed then: most route
+ * regexps of a big table are never tested (the host index answers for Ingress Host regexps), and
+ * parsing 10,000 of them up front cost a first table build 230 ms.
  */
 export class LinearRegExp extends RegExp {
-  private dfa: LazyDfa | null = null;
+  private matcher: LazyDfa | RegExp | null;
+
+  /** `dfa`: the caller has already parsed the source and knows it needs the DFA. */
+  constructor(source: string, flags: string, dfa = false) {
+    super(source, flags);
+    this.matcher = dfa ? new LazyDfa(compileProgram(parseRegexp(source, flags))) : null;
+  }
 
   /** Derived objects (split, matchAll) are plain RegExps: they have no DFA to carry. */
   static override get [Symbol.species](): RegExpConstructor {
@@ -27,10 +37,24 @@ export class LinearRegExp extends RegExp {
 
   /** hot path */
   override test(text: string): boolean {
-    // Many expressions are never tested (Host regexps the host index answers): the automaton
-    // is made on first use, from the source parsed again, so that unused ones hold no tree.
-    const dfa = (this.dfa ??= new LazyDfa(compileProgram(parseRegexp(this.source, this.flags))));
-    return dfa.test(typeof text === 'string' ? text : String(text));
+    return (this.matcher ??= this.decide()).test(typeof text === 'string' ? text : String(text));
+  }
+
+  /** Which engine answers, deciding now if no test has yet. */
+  get engine(): 'v8' | 'dfa' {
+    return (this.matcher ??= this.decide()) instanceof LazyDfa ? 'dfa' : 'v8';
+  }
+
+  private decide(): LazyDfa | RegExp {
+    // this.source is the escaped form (a/b → a\/b): it reads the same
+    try {
+      const tree = parseRegexp(this.source, this.flags);
+      return paths(tree) <= MAX_PATHS ? new RegExp(this.source, this.flags) : new LazyDfa(compileProgram(tree));
+    } catch {
+      // unsupported syntax, or a program past the cap (linearRegexp checks long sources and
+      // counted repetitions when compiling, so neither comes from a route): V8's engine
+      return new RegExp(this.source, this.flags);
+    }
   }
 }
 
@@ -38,13 +62,22 @@ export class LinearRegExp extends RegExp {
 const MAX_PATHS = 16;
 
 /**
+ * Sources longer than this, or with a counted repetition, are parsed and size-checked when
+ * compiled; shorter ones without `{` compile to fewer instructions than the cap.
+ */
+const EAGER_LENGTH = 5000;
+
+/**
  * `new RegExp(source, flags)`, made linear-time where it could backtrack. Throws the RegExp's
  * SyntaxError for bad syntax and ProgramTooLarge for an expression too big to run linearly.
- * Expressions the DFA cannot read (a backreference a plugin's source still holds) come back as
- * plain RegExps; the translation of eskip sources refuses those before they get here.
+ * Expressions the DFA cannot read (a backreference a plugin's source still holds) stay on V8's
+ * engine; the translation of eskip sources refuses those before they get here.
  */
 export function linearRegexp(source: string, flags: string): RegExp {
   const plain = new RegExp(source, flags);
+  // no quantifier and no alternation: V8 tries one way per position
+  if (!/[*+?{|]/.test(source)) return plain;
+  if (!source.includes('{') && source.length <= EAGER_LENGTH) return new LinearRegExp(source, flags);
   let tree: RegexpNode;
   try {
     tree = parseRegexp(source, flags);
@@ -53,8 +86,7 @@ export function linearRegexp(source: string, flags: string): RegExp {
     throw e;
   }
   checkSize(tree); // for either engine: RE2 refuses these too
-  if (paths(tree) <= MAX_PATHS) return plain;
-  return new LinearRegExp(source, flags);
+  return paths(tree) <= MAX_PATHS ? plain : new LinearRegExp(source, flags, true);
 }
 
 /** How many ways a backtracking engine may try at one position; Infinity once a quantifier varies. */

@@ -34,6 +34,7 @@ export const WORD: Ranges = [48, 57, 65, 90, 95, 95, 97, 122];
 const SPACE: Ranges = [9, 13, 32, 32, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x202f, 0x205f, 0x205f, 0x3000, 0x3000, 0xfeff, 0xfeff];
 export const LINE_TERMINATORS: Ranges = [10, 10, 13, 13, 0x2028, 0x2029];
 const ANY: Ranges = [0, MAX_UNIT];
+const NOT_LINE_TERMINATORS: Ranges = negate(LINE_TERMINATORS);
 
 /** Sorts and merges pairs into canonical ranges. */
 export function normalize(pairs: Ranges): Ranges {
@@ -139,7 +140,7 @@ class Parser {
         return { type: 'assert', kind: this.multiline ? 'endLine' : 'endText' };
       case '.':
         this.i++;
-        return { type: 'set', ranges: this.dotAll ? ANY : negate(LINE_TERMINATORS) };
+        return { type: 'set', ranges: this.dotAll ? ANY : NOT_LINE_TERMINATORS };
       case '(':
         return this.group();
       case '[':
@@ -275,7 +276,31 @@ class Parser {
     return value;
   }
 
+  /**
+   * Classes repeat across expressions (the translation writes every letter of a caseless
+   * expression as `[aA]`; 10,000 Ingress host regexps hold a few dozen distinct classes), so
+   * their sets are cached by their source text.
+   */
   private characterClass(): Ranges {
+    const start = this.i;
+    const end = classEnd(this.src, start);
+    const text = end === -1 ? null : this.src.slice(start, end + 1);
+    if (text !== null) {
+      const known = classCache.get(text);
+      if (known !== undefined) {
+        this.i = end + 1;
+        return known;
+      }
+    }
+    const set = this.parseClass();
+    if (text !== null && this.i === end + 1) {
+      if (classCache.size >= MAX_CACHED_CLASSES) classCache.clear();
+      classCache.set(text, Object.freeze(set) as Ranges);
+    }
+    return set;
+  }
+
+  private parseClass(): Ranges {
     const src = this.src;
     this.i++;
     let negated = false;
@@ -320,6 +345,19 @@ class Parser {
     }
     return this.escapeBody(true);
   }
+}
+
+const classCache = new Map<string, Ranges>();
+const MAX_CACHED_CLASSES = 10_000;
+
+/** Index of the `]` closing the class opened at `start`, or -1: the first unescaped one. */
+function classEnd(src: string, start: number): number {
+  for (let i = start + 1; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 92 /* \\ */) i++;
+    else if (c === 93 /* ] */) return i;
+  }
+  return -1;
 }
 
 function unit(code: number): Ranges {

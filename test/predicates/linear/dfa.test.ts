@@ -131,12 +131,26 @@ describe('what the linear matcher refuses', () => {
 });
 
 describe('linearRegexp: which engine an expression gets', () => {
+  const engineOf = (re: RegExp): string => (re instanceof LinearRegExp ? re.engine : 'v8');
+
   it('keeps V8 for expressions that cannot backtrack, the DFA for the others', () => {
-    expect(linearRegexp('^/api/v1/[0-9a-f]{32}$', '')).not.toBeInstanceOf(LinearRegExp);
-    expect(linearRegexp('^/(a|b|c)/x$', '')).not.toBeInstanceOf(LinearRegExp);
+    for (const source of ['^/api/v1/[0-9a-f]{32}$', '^/(a|b|c)/x$', '^/plain$']) expect(engineOf(linearRegexp(source, '')), source).toBe('v8');
     for (const source of ['^/api/.*', '[a-z]+$', 'a?', '(?:ab){1,2}', '(a|b)(c|d)(e|f)(g|h)(i|j)']) {
-      expect(linearRegexp(source, ''), source).toBeInstanceOf(LinearRegExp);
+      expect(engineOf(linearRegexp(source, '')), source).toBe('dfa');
     }
+  });
+
+  it('decides on the first test for a short expression without counted repetitions', () => {
+    const re = linearRegexp('^(svc[.]example[.]org[.]?(:[0-9]+)?)$', '');
+    expect(re).toBeInstanceOf(LinearRegExp);
+    expect(re.test('svc.example.org:8080')).toBe(true);
+    expect(re.test('svc.example.org:80x')).toBe(false);
+  });
+
+  it('falls back to V8 at the first test for what the DFA cannot read', () => {
+    const re = linearRegexp('(a)\\1+', '');
+    expect(re.test('aaa')).toBe(true);
+    expect(engineOf(re)).toBe('v8');
   });
 
   it('answers test through the DFA and leaves exec, replace and split to V8', () => {
