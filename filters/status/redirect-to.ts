@@ -9,22 +9,26 @@ import { expectCount, integerArg, stringArg } from '../../src/args.js';
 import { isValidHeaderValue } from '../header/header-syntax.js';
 import { RedirectTo } from '../names.js';
 import { buildLocation, parseLocation, type LocationParts } from './location.js';
+import { lowerRawPath } from './lower-path.js';
 
 const noLocation: LocationParts = { scheme: '', host: '', path: '', query: '', fragment: '' };
 
-class RedirectToFilter implements Filter {
+/** redirectTo, and redirectToLower with `lowerPath` (its fixed path is lowered when built). */
+export class RedirectToFilter implements Filter {
   constructor(
     private readonly code: number,
     private readonly target: LocationParts,
+    private readonly lowerPath = false,
   ) {}
 
-  // hot path: one string build and one small reply object.
+  // hot path: one string build and one small reply object (and for redirectToLower, one
+  // lower-casing of the request's path when the location has none of its own).
   request(ctx: FilterContext): void {
     const req = ctx.request;
     const location = buildLocation(this.target, {
       scheme: requestScheme(ctx.outgoing.headers['x-forwarded-proto']),
       host: req.host,
-      rawPath: req.rawPath,
+      rawPath: this.lowerPath && this.target.path === '' ? lowerRawPath(req.rawPath) : req.rawPath,
       rawQuery: req.rawQuery,
     });
     ctx.serve({ status: this.code, headers: { location, 'content-length': '0' } });

@@ -103,18 +103,7 @@ export class LazyDfa {
       const nextKind = p.classKind[cls]!;
       const count = this.close(current, size, prevKind, nextKind);
       if (count < 0) return true;
-      const gen = this.nextGeneration();
-      let n = 0;
-      for (let k = 0; k < count; k++) {
-        const pc = this.threads[k]!;
-        if (p.sets[p.arg[pc]!]![cls] === 1) {
-          const to = p.out[pc]!;
-          if (this.mark[to] !== gen) {
-            this.mark[to] = gen;
-            next[n++] = to;
-          }
-        }
-      }
+      const n = this.advance(count, cls, next);
       if (n === 0 && p.anchoredStart) return false;
       [current, next] = [next, current];
       size = n;
@@ -132,24 +121,31 @@ export class LazyDfa {
     if (count < 0) result = MATCHED;
     else {
       const p = this.p;
-      const gen = this.nextGeneration();
-      let n = 0;
-      for (let k = 0; k < count; k++) {
-        const pc = this.threads[k]!;
-        if (p.sets[p.arg[pc]!]![cls] === 1) {
-          const to = p.out[pc]!;
-          if (this.mark[to] !== gen) {
-            this.mark[to] = gen;
-            this.nextSet[n++] = to;
-          }
-        }
-      }
+      const n = this.advance(count, cls, this.nextSet);
       // With a leading ^ the start is only tried at the beginning: no positions left, no match.
       if (n === 0 && p.anchoredStart) result = DEAD;
       else result = this.intern(this.nextSet.slice(0, n).sort(), nextKind);
     }
     this.trans[from * this.classCount + cls] = result;
     return result;
+  }
+
+  /** The positions the collected threads reach on a character of class `cls`, into `into`; their count. */
+  private advance(count: number, cls: number, into: Int32Array): number {
+    const p = this.p;
+    const gen = this.nextGeneration();
+    let n = 0;
+    for (let k = 0; k < count; k++) {
+      const pc = this.threads[k]!;
+      if (p.sets[p.arg[pc]!]![cls] === 1) {
+        const to = p.out[pc]!;
+        if (this.mark[to] !== gen) {
+          this.mark[to] = gen;
+          into[n++] = to;
+        }
+      }
+    }
+    return n;
   }
 
   private acceptsAtEnd(state: number): boolean {
