@@ -19,6 +19,10 @@ import { redirectTo } from './status/redirect-to.js';
 import { status } from './status/status.js';
 import { backendTimeout } from './timeout/backend-timeout.js';
 import { tracingTag } from './tracing/tracing-tag.js';
+import { tracingTagFromResponse, tracingTagFromResponseIfStatus } from './tracing/tracing-tag-from-response.js';
+import { tracingSpanName } from './tracing/tracing-span-name.js';
+import { tracingBaggageToTag } from './tracing/tracing-baggage-to-tag.js';
+import { stateBagToTag } from './tracing/state-bag-to-tag.js';
 import { ipAllowList } from './ip/ip-allow-list.js';
 import { ipDenyList } from './ip/ip-deny-list.js';
 import { jwtClaimToHeader } from './auth/jwt-claim-to-header.js';
@@ -73,6 +77,11 @@ export function builtinFilters(): FilterSpec[] {
     comment,
     annotate,
     tracingTag,
+    tracingTagFromResponse,
+    tracingTagFromResponseIfStatus,
+    tracingSpanName,
+    tracingBaggageToTag,
+    stateBagToTag,
     ipAllowList,
     ipDenyList,
     jwtClaimToHeader,

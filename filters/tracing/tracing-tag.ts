@@ -4,14 +4,13 @@
  * tracing observer applies it when the request finishes. The value is a template expanded in
  * the request phase; when a placeholder does not resolve the tag is not set, as with
  * setRequestHeader. `tracingTag("http.flow_id", "${request.header.X-Flow-Id}")` links flow ids
- * and traces.
+ * and traces. tracingTagFromResponse (tracing-tag-from-response.ts) does the same in the
+ * response phase.
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import type { Template } from '../../src/templates/template.js';
-import { compileTemplate } from '../../src/templates/template.js';
-import { invalidArgs } from '../../src/errors.js';
-import { TracingTagsKey } from '../../src/tracing/state-keys.js';
-import { expectCount, stringArg } from '../../src/args.js';
+import { expectCount } from '../../src/args.js';
+import { addTracingTag, expandTagValue, tagNameArg, tagValueArg } from './tag-state.js';
 import { TracingTag } from '../names.js';
 
 export class TracingTagFilter implements Filter {
@@ -20,17 +19,10 @@ export class TracingTagFilter implements Filter {
     readonly value: Template,
   ) {}
 
-  // hot path: one expansion and an array push; the array is made once per request.
+  // hot path: one expansion and an array push.
   request(ctx: FilterContext): void {
-    const value = this.value.constant ? this.value.text : this.value.expand(ctx);
-    if (value === null) return;
-    const state = ctx.state;
-    let tags = state.get(TracingTagsKey) as string[] | undefined;
-    if (tags === undefined) {
-      tags = [];
-      state.set(TracingTagsKey, tags);
-    }
-    tags.push(this.name, value);
+    const value = expandTagValue(this.value, ctx);
+    if (value !== null) addTracingTag(ctx, this.name, value);
   }
 }
 
@@ -38,13 +30,6 @@ export const tracingTag: FilterSpec = {
   name: TracingTag,
   create(args: readonly Arg[]): Filter {
     expectCount(TracingTag, args, 2);
-    const name = stringArg(TracingTag, args, 0, 'the tag name');
-    if (name === '') throw invalidArgs(TracingTag, 'the tag name may not be empty');
-    const text = stringArg(TracingTag, args, 1, 'the tag value');
-    try {
-      return new TracingTagFilter(name, compileTemplate(text));
-    } catch (err) {
-      throw invalidArgs(TracingTag, (err as Error).message);
-    }
+    return new TracingTagFilter(tagNameArg(TracingTag, args, 0), tagValueArg(TracingTag, args, 1));
   },
 };

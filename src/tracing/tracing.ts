@@ -2,7 +2,8 @@
  * Request tracing through @opentelemetry/api: an `ingress` server span per request and a
  * `proxy` client span around the backend call, with Skipper's tag names (component=skiff), the
  * incoming trace context and baggage extracted, and the proxy span's context injected into the
- * upstream request.
+ * upstream request. Route filters reach the spans through the state bag (state-keys.ts): the
+ * tracing tag filters put attributes on the ingress span, tracingSpanName names the proxy span.
  *
  * Trace headers sent upstream:
  * - With a tracer SDK registered, the propagator's fields (traceparent, tracestate, baggage, …)
@@ -35,7 +36,7 @@ import {
 import type { ExchangeRecord } from '../proxy/observer.js';
 import { hrTimeOf } from './clock.js';
 import { isValidTraceparent, traceIdOf } from './traceparent.js';
-import { TracingTagsKey } from './state-keys.js';
+import { BaggageItemValue, TracingProxySpanNameKey, TracingTagsKey } from './state-keys.js';
 
 /** The part of a propagator (or of the global propagation API) tracing uses. */
 export interface Propagator {
@@ -51,7 +52,7 @@ export interface TracingOptions {
   readonly propagator?: Propagator;
   /** Server span name (Skipper's -opentracing-initial-span); default `ingress`. */
   readonly ingressSpanName?: string;
-  /** Client span name; default `proxy`. */
+  /** Client span name; default `proxy`. A route's `tracingSpanName` overrides it. */
   readonly proxySpanName?: string;
   /** The `hostname` tag; default os.hostname(). */
   readonly hostname?: string;
@@ -146,8 +147,11 @@ export class ProxyTracing {
       return;
     }
     const endpoint = record.endpoint;
+    // tracingSpanName: the request filters have all run, so the name is final here.
+    const state = record.filterState;
+    const named = state === undefined ? undefined : state.get(TracingProxySpanNameKey);
     const proxy = tracer.startSpan(
-      this.proxyName,
+      typeof named === 'string' && named !== '' ? named : this.proxyName,
       {
         kind: SpanKind.CLIENT,
         startTime: hrTimeOf(record.upstreamStartNs),
@@ -179,12 +183,25 @@ export class ProxyTracing {
     }
     const ingress = spans.ingress;
     ingress.setAttribute('http.status_code', status);
-    const tags = record.filterState?.get(TracingTagsKey);
-    if (Array.isArray(tags)) {
-      for (let i = 0; i + 1 < tags.length; i += 2) ingress.setAttribute(String(tags[i]), String(tags[i + 1]));
-    }
+    // hot path: no filter used the state bag, nothing to look up
+    const state = record.filterState;
+    if (state !== undefined) applyTags(spans, state.get(TracingTagsKey));
     if (status >= 500) ingress.setStatus({ code: SpanStatusCode.ERROR, message: record.failure || undefined });
     ingress.end(hrTimeOf(record.endNs));
+  }
+}
+
+/** The tags filters left (TracingTagsKey), in the order they were added. */
+function applyTags(spans: RequestSpans, tags: unknown): void {
+  if (!Array.isArray(tags)) return;
+  const ingress = spans.ingress;
+  for (let i = 0; i + 1 < tags.length; i += 2) {
+    const value: unknown = tags[i + 1];
+    if (typeof value === 'string') ingress.setAttribute(String(tags[i]), value);
+    else if (value instanceof BaggageItemValue) {
+      const item = propagation.getBaggage(spans.context)?.getEntry(value.item)?.value;
+      if (typeof item === 'string' && item !== '') ingress.setAttribute(String(tags[i]), item);
+    } else ingress.setAttribute(String(tags[i]), String(value));
   }
 }
 
