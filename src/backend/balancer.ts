@@ -20,6 +20,7 @@ import type { RequestView } from '../spec.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { inFlight } from './in-flight.js';
 import { endpointHealth } from './health.js';
+import { hashText } from '../routing/words.js';
 
 /** The state bag entries consistentHash reads (set by the consistentHashKey and consistentHashBalanceFactor filters). */
 export const CONSISTENT_HASH_KEY = 'consistentHashKey';
@@ -209,7 +210,7 @@ class ConsistentHash extends HealthAware implements Balancer {
     super(endpoints);
     const points: { hash: number; owner: number }[] = [];
     endpoints.forEach((e, owner) => {
-      for (let v = 0; v < virtualNodes; v++) points.push({ hash: fnv1a(`${e.origin}-${v}`), owner });
+      for (let v = 0; v < virtualNodes; v++) points.push({ hash: ringHash(`${e.origin}-${v}`), owner });
     });
     points.sort((x, y) => x.hash - y.hash || x.owner - y.owner);
     this.ring = Uint32Array.from(points, (p) => p.hash);
@@ -226,7 +227,7 @@ class ConsistentHash extends HealthAware implements Balancer {
   }
 
   pick(req: RequestView, key: string | undefined, exclude?: Endpoint, balanceFactor?: number): Endpoint {
-    const h = fnv1a(key ?? req.clientIp ?? req.remoteAddress);
+    const h = ringHash(key ?? req.clientIp ?? req.remoteAddress);
     // First ring point at or after the hash, wrapping around.
     let lo = 0;
     let hi = this.ring.length;
@@ -272,12 +273,12 @@ class ConsistentHash extends HealthAware implements Balancer {
   }
 }
 
-/** 32-bit FNV-1a over UTF-16 code units: cheap, stable across processes and restarts. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+/**
+ * Where a key (or an endpoint's virtual node) sits on the ring: stable across processes and
+ * restarts. Plain FNV-1a moved little when only the last characters differ (`user-1`,
+ * `user-2`, ... landed within a few percent of the ring, on one endpoint); hashText adds
+ * murmur3's finaliser, which lets every input bit reach every output bit.
+ */
+export function ringHash(s: string): number {
+  return hashText(s, 0, s.length) >>> 0;
 }
