@@ -105,7 +105,9 @@ export class LazyDfa {
       if (count < 0) return true;
       const n = this.advance(count, cls, next);
       if (n === 0 && p.anchoredStart) return false;
-      [current, next] = [next, current];
+      const swap = current;
+      current = next;
+      next = swap;
       size = n;
       prevKind = nextKind;
     }
