@@ -94,7 +94,8 @@ export class ProxyMetrics {
 
   /** hot path: one clock read and one observation. */
   started(record: ExchangeRecord): void {
-    if (record.failure === 'bad_target') return;
+    // no lookup ran: a target that cannot be routed, a pipelined request that never had its turn
+    if (record.failure === 'bad_target' || (record.failure === 'client_gone' && record.routeId === '')) return;
     this.lookup.observe(Number(monotonicNs() - record.startNs) / nsPerSecond);
     if (record.routeId === '') this.routeError.inc();
   }

@@ -230,11 +230,22 @@ export function handleRequest(
  * midway (see src/proxy/client-error.ts).
  */
 function awaitTurn(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse, admission: Admission | null): void {
+  const queuedNs = monotonicNs();
+  let turn = false;
   res.once('socket', () => {
+    turn = true;
     if (!req.complete && parserRefused(req.socket)) return;
     serveRequest(rt, listener, req, res, admission);
   });
+  // Never given the connection (an earlier answer closed it, or the client went away): Node
+  // destroys the request. It is told to the observers as one the client gave up on, so metrics
+  // and access logs still count every request that arrived.
+  req.once('close', () => {
+    if (!turn) answerObserved(rt, req, queuedNs, 499, 'client_gone', viewOf(rt, req, normalizePeer(req.socket?.remoteAddress)), noWrite);
+  });
 }
+
+function noWrite(): void {}
 
 const kResponse = Symbol('skiff.response');
 type WatchedRequest = IncomingMessage & { [kResponse]?: ServerResponse };

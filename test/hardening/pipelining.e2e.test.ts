@@ -93,3 +93,24 @@ describe('pipelined requests', () => {
     expect(backend.requests.map((r) => r.url)).toEqual(['/slow-before']);
   });
 });
+
+describe('a pipelined request that never gets its turn', () => {
+  it('is still told to the observers, as a request the client gave up on (499)', async () => {
+    const finished: string[] = [];
+    const observed = await startSkiff(`all: * -> "${backend.url}";`, {
+      observer: {
+        finished: (record) => {
+          finished.push(`${record.req.url} ${record.status} ${record.failure}`);
+        },
+      },
+    });
+    try {
+      // the client leaves while /slow is at the backend, with two requests queued behind it
+      await rawExchange(observed.port, get('/slow') + post('/never') + get('/neither'), { waitMs: 40 });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(finished.sort()).toEqual(['/neither 499 client_gone', '/never 499 client_gone', '/slow 499 client_gone']);
+    } finally {
+      await observed.stop();
+    }
+  });
+});
