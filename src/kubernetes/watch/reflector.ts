@@ -85,10 +85,17 @@ interface ListBody {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * An object the cache can key: metadata with a string name and, when present, a string
+ * namespace. A namespace of another type (a number, an object) would be keyed as text such as
+ * `[object Object]/web` and could shadow or be confused with a real object.
+ */
 function isKubeObject(value: unknown): value is KubeObject {
   if (typeof value !== 'object' || value === null) return false;
   const meta = (value as { metadata?: unknown }).metadata;
-  return typeof meta === 'object' && meta !== null && typeof (meta as { name?: unknown }).name === 'string';
+  if (typeof meta !== 'object' || meta === null) return false;
+  const { name, namespace } = meta as { name?: unknown; namespace?: unknown };
+  return typeof name === 'string' && (namespace === undefined || typeof namespace === 'string');
 }
 
 function resourceVersionOf(value: unknown): string | undefined {

@@ -98,6 +98,19 @@ describe('Reflector', () => {
     expect(r.stats().resourceVersion).toBe(String(h.fake.resourceVersion));
   });
 
+  it('skips an event whose name or namespace is not a string, and goes on', async () => {
+    const { h, r, changes } = await setup();
+    h.fake.create('ingresses', ingress('a', 'one'));
+    r.start();
+    await waitFor(() => r.synced && h.fake.activeWatches === 1);
+    h.fake.writeToWatches('ingresses', '{"type":"ADDED","object":{"metadata":{"name":"odd","namespace":{"x":1},"resourceVersion":"900"}}}\n');
+    h.fake.writeToWatches('ingresses', '{"type":"ADDED","object":{"metadata":{"name":"odd","namespace":7,"resourceVersion":"901"}}}\n');
+    h.fake.create('ingresses', ingress('a', 'two'));
+    await waitFor(() => r.store.size === 2, 3000, 'the valid event after the odd ones');
+    expect(names(r)).toEqual(['a/one', 'a/two']);
+    expect(changes).toEqual([{ type: 'ADDED', key: 'a/two' }]);
+  });
+
   it('advances its resourceVersion on a bookmark without reporting a change', async () => {
     const { h, r, changes } = await setup();
     h.fake.create('ingresses', ingress('a', 'one'));

@@ -165,6 +165,7 @@ const MALFORMED = [
   '{"type":"ADDED"}\n',
   '{"type":"MODIFIED","object":{"metadata":{"name":5}}}\n',
   '{"type":"ADDED","object":"a string"}\n',
+  '{"type":"ADDED","object":{"metadata":{"name":"i1","namespace":{"x":1}}}}\n',
   '\n\n   \n',
   '{"type":"ADDED","object":{"metadata":{"name":"i1"',
 ];
