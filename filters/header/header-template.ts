@@ -6,18 +6,19 @@ import { invalidArgs } from '../../src/errors.js';
 import type { Arg, FilterContext } from '../../src/spec.js';
 import { compileTemplate, type Template } from '../../src/templates/template.js';
 import { expectCount, stringArg } from '../../src/args.js';
-import { isValidHeaderName, isValidHeaderValue } from './header-syntax.js';
+import { isValidHeaderValue } from './header-syntax.js';
+import { headerNameArg } from './header-args.js';
 
 /** Checks `(name)` and returns the lower-cased name. */
 export function headerNameArgs(filter: string, args: readonly Arg[]): string {
   expectCount(filter, args, 1);
-  return headerName(filter, args);
+  return headerNameArg(filter, args, 0);
 }
 
 /** Checks `(name, value)`: a valid name and a value template without control characters. */
 export function headerValueArgs(filter: string, args: readonly Arg[]): { name: string; value: Template } {
   expectCount(filter, args, 2);
-  const name = headerName(filter, args);
+  const name = headerNameArg(filter, args, 0);
   const text = stringArg(filter, args, 1, 'the header value');
   if (!isValidHeaderValue(text)) {
     throw invalidArgs(filter, `the value for ${name} holds a control character (CR, LF, NUL or similar)`);
@@ -27,12 +28,6 @@ export function headerValueArgs(filter: string, args: readonly Arg[]): { name: s
   } catch (err) {
     throw invalidArgs(filter, (err as Error).message);
   }
-}
-
-function headerName(filter: string, args: readonly Arg[]): string {
-  const name = stringArg(filter, args, 0, 'the header name');
-  if (!isValidHeaderName(name)) throw invalidArgs(filter, `${JSON.stringify(name)} is not a valid header name`);
-  return name.toLowerCase();
 }
 
 /**
