@@ -12,6 +12,7 @@
  * an ingress means calling itself or whatever host a client names; skiff does not.
  */
 import type { FilterContext } from '../../src/spec.js';
+import { firstValue } from '../header/header-args.js';
 
 export const DYNAMIC_BACKEND_URL_KEY = 'backend:dynamic:url';
 export const DYNAMIC_BACKEND_HOST_KEY = 'backend:dynamic:host';
@@ -80,7 +81,5 @@ export function targetHostAndScheme(ctx: FilterContext): void {
 
 /** The first value of a request header (lower-case name) as earlier filters left it, '' when absent. */
 export function headerValue(ctx: FilterContext, name: string): string {
-  const v = ctx.outgoing.headers[name];
-  if (typeof v === 'string') return v;
-  return Array.isArray(v) && v.length > 0 ? v[0]! : '';
+  return firstValue(ctx.outgoing.headers[name]) ?? '';
 }

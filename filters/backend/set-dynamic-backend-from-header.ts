@@ -9,10 +9,8 @@
  *
  * The header name is the only argument, checked when the route is built.
  */
-import { invalidArgs } from '../../src/errors.js';
-import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount, stringArg } from '../../src/args.js';
-import { isValidHeaderName } from '../header/header-syntax.js';
+import type { Filter, FilterContext, FilterSpec } from '../../src/spec.js';
+import { headerNameArgs } from '../header/header-template.js';
 import {
   DYNAMIC_BACKEND_HOST_KEY,
   DYNAMIC_BACKEND_SCHEME_KEY,
@@ -58,24 +56,17 @@ class SchemeFromHeader implements Filter {
   }
 }
 
-function headerArg(name: string, args: readonly Arg[]): string {
-  expectCount(name, args, 1);
-  const header = stringArg(name, args, 0, 'the header name');
-  if (!isValidHeaderName(header)) throw invalidArgs(name, `${JSON.stringify(header)} is not a valid header name`);
-  return header.toLowerCase();
-}
-
 export const setDynamicBackendUrlFromHeader: FilterSpec = {
   name: SetDynamicBackendUrlFromHeader,
-  create: (args) => new UrlFromHeader(headerArg(SetDynamicBackendUrlFromHeader, args)),
+  create: (args) => new UrlFromHeader(headerNameArgs(SetDynamicBackendUrlFromHeader, args)),
 };
 
 export const setDynamicBackendHostFromHeader: FilterSpec = {
   name: SetDynamicBackendHostFromHeader,
-  create: (args) => new HostFromHeader(headerArg(SetDynamicBackendHostFromHeader, args)),
+  create: (args) => new HostFromHeader(headerNameArgs(SetDynamicBackendHostFromHeader, args)),
 };
 
 export const setDynamicBackendSchemeFromHeader: FilterSpec = {
   name: SetDynamicBackendSchemeFromHeader,
-  create: (args) => new SchemeFromHeader(headerArg(SetDynamicBackendSchemeFromHeader, args)),
+  create: (args) => new SchemeFromHeader(headerNameArgs(SetDynamicBackendSchemeFromHeader, args)),
 };
