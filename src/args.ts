@@ -7,6 +7,7 @@ import type { Arg } from './eskip/definition.js';
 import { isRegexpArg } from './eskip/definition.js';
 import { invalidArgs } from './errors.js';
 import { compileRegexp } from './predicates/regexp.js';
+import { compileTemplate, type Template } from './templates/template.js';
 
 export function describeArg(arg: Arg | undefined): string {
   if (arg === undefined) return 'nothing';
@@ -66,4 +67,17 @@ export function regexpSourceArg(name: string, args: readonly Arg[], index: numbe
 /** A regexp argument compiled with the RE2 translation (`flags` adds JS flags, e.g. `i`). */
 export function regexpArg(name: string, args: readonly Arg[], index: number, what: string, flags = ''): RegExp {
   return compileRegexp(name, regexpSourceArg(name, args, index, what), flags);
+}
+
+/**
+ * A string argument compiled as a template (`${request.header.X}`, path parameters); an unknown
+ * `request.`/`response.` placeholder fails the build with InvalidArgs.
+ */
+export function templateArg(name: string, args: readonly Arg[], index: number, what: string): Template {
+  const text = stringArg(name, args, index, what);
+  try {
+    return compileTemplate(text);
+  } catch (err) {
+    throw invalidArgs(name, (err as Error).message);
+  }
 }

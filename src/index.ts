@@ -41,4 +41,4 @@ export { TOKEN_STATE_KEY, AUTH_USER_STATE_KEY } from '../filters/auth/token-stat
 export type { TokenState } from '../filters/auth/token-state.js';
 export { FLOW_ID_STATE_KEY } from '../filters/tracing/flow-id.js';
 export { REQUEST_ID_STATE_KEY } from '../filters/tracing/request-id.js';
-export { expectCount, stringArg, nonEmptyStringArg, allStringArgs, numberArg, integerArg, regexpArg, regexpSourceArg, describeArg } from './args.js';
+export { expectCount, stringArg, nonEmptyStringArg, allStringArgs, numberArg, integerArg, regexpArg, regexpSourceArg, templateArg, describeArg } from './args.js';

@@ -5,10 +5,9 @@
  * consistentHashKey set), as in Skipper, so the client address is used. A later
  * consistentHashKey that resolves overwrites an earlier one.
  */
-import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount, stringArg } from '../../src/args.js';
-import { compileTemplate, type Template } from '../../src/templates/template.js';
+import { expectCount, templateArg } from '../../src/args.js';
+import type { Template } from '../../src/templates/template.js';
 import { CONSISTENT_HASH_KEY } from '../../src/backend/balancer.js';
 import { ConsistentHashKey } from '../names.js';
 
@@ -26,11 +25,6 @@ export const consistentHashKey: FilterSpec = {
   name: ConsistentHashKey,
   create(args: readonly Arg[]): Filter {
     expectCount(ConsistentHashKey, args, 1);
-    const text = stringArg(ConsistentHashKey, args, 0, 'the key template');
-    try {
-      return new ConsistentHashKeyFilter(compileTemplate(text));
-    } catch (err) {
-      throw invalidArgs(ConsistentHashKey, (err as Error).message);
-    }
+    return new ConsistentHashKeyFilter(templateArg(ConsistentHashKey, args, 0, 'the key template'));
   },
 };

@@ -3,10 +3,9 @@
  * that does not resolve becomes '' (Skipper's behaviour for paths), and characters that cannot
  * appear raw in a path are percent-encoded.
  */
-import { invalidArgs } from '../../src/errors.js';
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { compileTemplate, type Template } from '../../src/templates/template.js';
-import { expectCount, stringArg } from '../../src/args.js';
+import type { Template } from '../../src/templates/template.js';
+import { expectCount, templateArg } from '../../src/args.js';
 import { SetPath } from '../names.js';
 import { toRawPath } from './raw-path.js';
 
@@ -27,11 +26,6 @@ export const setPath: FilterSpec = {
   name: SetPath,
   create(args: readonly Arg[]): Filter {
     expectCount(SetPath, args, 1);
-    const text = stringArg(SetPath, args, 0, 'the path');
-    try {
-      return new SetPathFilter(compileTemplate(text));
-    } catch (err) {
-      throw invalidArgs(SetPath, (err as Error).message);
-    }
+    return new SetPathFilter(templateArg(SetPath, args, 0, 'the path'));
   },
 };

@@ -7,9 +7,9 @@
  * dropped. A query left empty is removed with its `?`.
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
-import { expectCount } from '../../src/args.js';
+import { expectCount, templateArg } from '../../src/args.js';
 import { encodeGoQuery, parseGoQuery } from './go-query.js';
-import { ByteTemplate, templateArg } from './query-template.js';
+import { ByteTemplate } from './query-template.js';
 import { DropQuery } from '../names.js';
 
 class DropQueryFilter implements Filter {

@@ -3,10 +3,8 @@
  * per request with unresolved placeholders as '' (Skipper's documented behaviour for these
  * filters), and turned into the UTF-8 bytes Go would put into the query.
  */
-import { invalidArgs } from '../../src/errors.js';
-import type { Arg, FilterContext } from '../../src/spec.js';
-import { compileTemplate, type Template } from '../../src/templates/template.js';
-import { stringArg } from '../../src/args.js';
+import type { FilterContext } from '../../src/spec.js';
+import type { Template } from '../../src/templates/template.js';
 import { utf8Bytes } from '../header/header-args.js';
 
 /** A template whose expansion is wanted as bytes; a constant one is converted once. */
@@ -20,15 +18,5 @@ export class ByteTemplate {
   // hot path: constant text costs nothing.
   bytes(ctx: FilterContext): string {
     return this.constant ?? utf8Bytes(this.template.expandOrEmpty(ctx));
-  }
-}
-
-/** A template argument; an unknown `request.`/`response.` placeholder fails the build. */
-export function templateArg(filter: string, args: readonly Arg[], index: number, what: string): Template {
-  const text = stringArg(filter, args, index, what);
-  try {
-    return compileTemplate(text);
-  } catch (err) {
-    throw invalidArgs(filter, (err as Error).message);
   }
 }

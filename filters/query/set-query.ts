@@ -10,9 +10,9 @@
  */
 import type { Arg, Filter, FilterContext, FilterSpec } from '../../src/spec.js';
 import type { Template } from '../../src/templates/template.js';
-import { expectCount } from '../../src/args.js';
+import { expectCount, templateArg } from '../../src/args.js';
 import { encodeGoQuery, parseGoQuery } from './go-query.js';
-import { ByteTemplate, templateArg } from './query-template.js';
+import { ByteTemplate } from './query-template.js';
 import { toRawQuery } from './raw-query.js';
 import { SetQuery } from '../names.js';
 

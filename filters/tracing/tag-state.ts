@@ -5,10 +5,8 @@
  */
 import type { Arg, FilterContext } from '../../src/spec.js';
 import type { Template } from '../../src/templates/template.js';
-import { compileTemplate } from '../../src/templates/template.js';
-import { invalidArgs } from '../../src/errors.js';
 import { BaggageItemValue, TracingTagsKey } from '../../src/tracing/state-keys.js';
-import { nonEmptyStringArg, stringArg } from '../../src/args.js';
+import { nonEmptyStringArg, templateArg } from '../../src/args.js';
 
 /** hot path: one map lookup and an array push; the array is made once per request. */
 export function addTracingTag(ctx: FilterContext, name: string, value: string | BaggageItemValue): void {
@@ -33,10 +31,5 @@ export function tagNameArg(filter: string, args: readonly Arg[], index: number):
 
 /** A tag value template at `index`; an unknown `request.`/`response.` placeholder is refused. */
 export function tagValueArg(filter: string, args: readonly Arg[], index: number): Template {
-  const text = stringArg(filter, args, index, 'the tag value');
-  try {
-    return compileTemplate(text);
-  } catch (err) {
-    throw invalidArgs(filter, (err as Error).message);
-  }
+  return templateArg(filter, args, index, 'the tag value');
 }
