@@ -12,22 +12,7 @@ import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
 import { startServer, type TestServer } from '../helpers/upstream.js';
 import { request } from '../helpers/http.js';
 import { createObservability, type Observability } from '../../src/observability.js';
-
-async function spansFor(exporter: InMemorySpanExporter, count: number): Promise<ReadableSpan[]> {
-  // The proxy ends the spans when the response has been written, which can be just after the client has read it.
-  for (let i = 0; i < 100; i++) {
-    const spans = exporter.getFinishedSpans();
-    if (spans.length >= count) return spans;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return exporter.getFinishedSpans();
-}
-
-function byName(spans: readonly ReadableSpan[], name: string): ReadableSpan {
-  const s = spans.find((x) => x.name === name);
-  expect(s, `span ${name} among ${spans.map((x) => x.name).join(', ')}`).toBeDefined();
-  return s!;
-}
+import { byName, spansFor } from './spans.js';
 
 /** The attributes every ingress span has; the rest came from filters. */
 const baseAttributes = new Set([

@@ -11,26 +11,11 @@ import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
 import { startEcho, type TestServer } from '../helpers/upstream.js';
 import { request } from '../helpers/http.js';
 import { createObservability, type Observability } from '../../src/observability.js';
+import { byName, spansFor } from './spans.js';
 
 const incomingTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
 const incomingSpan = '00f067aa0ba902b7';
 const traceparentRx = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/;
-
-async function spansFor(exporter: InMemorySpanExporter, count: number): Promise<ReadableSpan[]> {
-  // The proxy ends the spans when the response has been written, which can be just after the client has read it.
-  for (let i = 0; i < 100; i++) {
-    const spans = exporter.getFinishedSpans();
-    if (spans.length >= count) return spans;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return exporter.getFinishedSpans();
-}
-
-function byName(spans: readonly ReadableSpan[], name: string): ReadableSpan {
-  const s = spans.find((x) => x.name === name);
-  expect(s, `span ${name}`).toBeDefined();
-  return s!;
-}
 
 function toNs(t: readonly [number, number]): bigint {
   return BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
