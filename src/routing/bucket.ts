@@ -81,19 +81,19 @@ export function lookupBucket(
   shapes: readonly ParamShape[],
   b: number,
   req: RequestView,
-  plainPort: boolean,
+  bareHost: boolean,
 ): RouteMatch | null {
   const root = words[b + ROOT]!;
   if (root !== 0) {
     const path = req.path;
-    const leaf = search(words, candidates, root, path, 1, 0, req, plainPort);
+    const leaf = search(words, candidates, root, path, 1, 0, req, bareHost);
     if (leaf !== -1) return treeMatch(words, candidates, shapes, leaf, path);
   }
   const count = words[b + OTHERS]!;
   const first = b + BUCKET_HEADER + textWords(words[b + KEY_LENGTH]!);
   for (let i = 0; i < count; i++) {
     const word = words[first + i]!;
-    const check = plainPort ? word & LEAF_PREDICATES : word & (LEAF_PREDICATES | LEAF_HOST_CHECKS);
+    const check = bareHost ? word & LEAF_PREDICATES : word & (LEAF_PREDICATES | LEAF_HOST_CHECKS);
     const candidate = candidates[word >>> LEAF_INDEX_SHIFT]!;
     if (check === 0 || candidate.accepts(req)) return candidate;
   }

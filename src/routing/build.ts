@@ -104,7 +104,7 @@ class SharedRoute implements Placement {
     const c = p.candidate;
     const r = c.route;
     const route = new BuiltRoute(r.id, r.definition, r.filters, r.backend);
-    return new SharedRoute(new Candidate(route, c.order, c.weight, c.predicates, c.hostChecks), p.path, p.hosts, p.wildcardSuffix, filters);
+    return new SharedRoute(new Candidate(route, c.order, c.weight, c.predicates, c.hostChecks, c.anyPort), p.path, p.hosts, p.wildcardSuffix, filters);
   }
 
   get route(): BuiltRoute {
@@ -124,7 +124,7 @@ class SharedRoute implements Placement {
   /** The same route in another Candidate: another position, or another Route (a new backend). */
   with(route: BuiltRoute, order: number): SharedRoute {
     const c = this.candidate;
-    return new SharedRoute(new Candidate(route, order, c.weight, c.predicates, c.hostChecks), this.path, this.hosts, this.wildcardSuffix, this.filters);
+    return new SharedRoute(new Candidate(route, order, c.weight, c.predicates, c.hostChecks, c.anyPort), this.path, this.hosts, this.wildcardSuffix, this.filters);
   }
 }
 

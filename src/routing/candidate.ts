@@ -6,7 +6,7 @@
  */
 import type { Predicate, RequestView } from '../spec.js';
 import type { Route, RouteMatch } from './route.js';
-import { hasPlainPort } from './host-pattern.js';
+import { hasPlainPort, isBareHost } from './host-pattern.js';
 
 /** Shared by every match without path parameters: prototype-less and frozen. */
 export const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
@@ -23,17 +23,27 @@ export class Candidate implements RouteMatch {
   /** Evaluated on every attempt, cheapest first. */
   readonly predicates: readonly Predicate[];
   /**
-   * Host regexps the host index already guarantees for a host with a plain port; evaluated only
-   * for a host whose port part is not numeric. Null when there are none.
+   * Host regexps the host index already guarantees for a host that is its own host name (no
+   * port, no trailing dot, lower case), and with `anyPort` also for a host with a numeric port;
+   * evaluated only for other hosts. Null when there are none.
    */
   readonly hostChecks: readonly Predicate[] | null;
+  readonly anyPort: boolean;
 
-  constructor(route: Route, order: number, weight: number, predicates: readonly Predicate[], hostChecks: readonly Predicate[] | null) {
+  constructor(
+    route: Route,
+    order: number,
+    weight: number,
+    predicates: readonly Predicate[],
+    hostChecks: readonly Predicate[] | null,
+    anyPort: boolean,
+  ) {
     this.route = route;
     this.order = order;
     this.weight = weight;
     this.predicates = predicates.length === 0 ? NO_PREDICATES : predicates;
     this.hostChecks = hostChecks;
+    this.anyPort = anyPort;
     Object.freeze(this);
   }
 
@@ -44,7 +54,7 @@ export class Candidate implements RouteMatch {
       if (!predicates[i]!.match(req)) return false;
     }
     const checks = this.hostChecks;
-    if (checks !== null && !hasPlainPort(req.host)) {
+    if (checks !== null && !isBareHost(req.host, req.hostname) && !(this.anyPort && hasPlainPort(req.host))) {
       for (let i = 0; i < checks.length; i++) {
         if (!checks[i]!.match(req)) return false;
       }

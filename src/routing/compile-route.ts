@@ -79,8 +79,10 @@ interface HostChoice {
   readonly predicate: Predicate;
   readonly hosts: readonly string[] | null;
   readonly wildcardSuffix: string | null;
-  /** The index alone decides this condition (for hosts with a plain port). */
+  /** The index alone decides this condition for hosts with a plain port. */
   readonly complete: boolean;
+  /** The index alone decides this condition for a host that is its own host name. */
+  readonly bareComplete: boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ function hostChoiceOf(p: Predicate): HostChoice | null {
   if (choice !== undefined) return choice;
   choice = null;
   if (p instanceof HostAnyPredicate) {
-    choice = { predicate: p, hosts: [...new Set(p.hosts.map(hostnameOf))], wildcardSuffix: null, complete: false };
+    choice = { predicate: p, hosts: [...new Set(p.hosts.map(hostnameOf))], wildcardSuffix: null, complete: false, bareComplete: false };
   } else if (p instanceof HostRegexpPredicate) {
     const shape = analyzeHostRegexp(p.source);
     if (shape !== null) {
@@ -104,6 +106,7 @@ function hostChoiceOf(p: Predicate): HostChoice | null {
         hosts: exact ? shape.hosts : null,
         wildcardSuffix: exact ? null : shape.suffix,
         complete: shape.complete,
+        bareComplete: shape.bareComplete,
       };
     }
   }
@@ -131,7 +134,7 @@ export function compileRoute(def: RouteDefinition, order: number, deps: BuildDep
     throw new SkiffError(ErrorCode.InvalidRoute, 'a route takes at most one Path or PathSubtree');
   }
   const host = chooseHost(predicates);
-  const captured = host !== null && host.complete ? host.predicate : null;
+  const captured = host !== null && (host.complete || host.bareComplete) ? host.predicate : null;
   const evaluated: Predicate[] = [];
   for (const p of predicates) if (!isPlacementOnly(p) && p !== captured) evaluated.push(p);
   // Array.prototype.sort is stable: equal ranks keep the order written
@@ -147,7 +150,7 @@ export function compileRoute(def: RouteDefinition, order: number, deps: BuildDep
 
   const frozenFilters = filters.length === 0 ? NO_FILTERS : Object.freeze(filters);
   const route: Route = Object.freeze({ id: def.id, definition: def, filters: frozenFilters, backend });
-  const candidate = new Candidate(route, order, routeWeight(predicates), evaluated, captured === null ? null : singleCheck(captured));
+  const candidate = new Candidate(route, order, routeWeight(predicates), evaluated, captured === null ? null : singleCheck(captured), host?.complete === true);
   return {
     candidate,
     path: paths[0] ?? null,

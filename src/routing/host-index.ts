@@ -15,7 +15,7 @@ import type { RouteMatch } from './route.js';
 import type { Candidate } from './candidate.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { BUCKET_HEADER, BucketBuilder, bucketKeyLength, lookupBucket } from './bucket.js';
-import { hasPlainPort, wildcardKeyStart } from './host-pattern.js';
+import { isBareHost, wildcardKeyStart } from './host-pattern.js';
 import { MAX_CANDIDATES, type ParamShape, ParamShapes } from './path-tree.js';
 import { WordWriter, hashText, slotCount, textEquals } from './words.js';
 
@@ -82,13 +82,12 @@ export class HostIndex {
     const words = this.words;
     const host = req.host;
     const hostname = req.hostname;
-    // a host that is its own host name (the common case) has no port, unless it is an IPv6
-    // literal such as `[::1]`
-    const plainPort = (host === hostname && host.charCodeAt(0) !== 91) /* [ */ || hasPlainPort(host);
+    // a host that is its own host name (the common case): the index decides every host check
+    const bareHost = isBareHost(host, hostname);
     if (this.exact.size !== 0) {
       const b = this.exact.get(hostname);
       if (b !== undefined) {
-        const found = lookupBucket(words, this.candidates, this.shapes, b, req, plainPort);
+        const found = lookupBucket(words, this.candidates, this.shapes, b, req, bareHost);
         if (found !== null) return found;
       }
     }
@@ -96,12 +95,12 @@ export class HostIndex {
       const from = wildcardKeyStart(hostname);
       const b = from === -1 ? 0 : findBucket(words, this.wildcard, hostname, from);
       if (b !== 0) {
-        const found = lookupBucket(words, this.candidates, this.shapes, b, req, plainPort);
+        const found = lookupBucket(words, this.candidates, this.shapes, b, req, bareHost);
         if (found !== null) return found;
       }
     }
     if (this.hostless === 0) return null;
-    return lookupBucket(words, this.candidates, this.shapes, this.hostless, req, plainPort);
+    return lookupBucket(words, this.candidates, this.shapes, this.hostless, req, bareHost);
   }
 }
 

@@ -25,8 +25,14 @@ export type HostShape =
        * (every alternative accepts any port and an optional trailing dot).
        */
       readonly complete: boolean;
+      /**
+       * True when the index key alone decides the match for a host that is its own host name
+       * (no port, no trailing dot, lower case): every alternative either is complete or accepts
+       * exactly the bare name, as `^example[.]org$` does.
+       */
+      readonly bareComplete: boolean;
     }
-  | { readonly kind: 'wildcard'; readonly suffix: string; readonly complete: boolean };
+  | { readonly kind: 'wildcard'; readonly suffix: string; readonly complete: boolean; readonly bareComplete: boolean };
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DOT_OPTIONAL = ['[.]?', '\\.?'];
@@ -135,8 +141,10 @@ function readExact(body: string): HostShape | null {
   if (end !== body.length) return null;
   const alternatives = parsed.alternatives;
   if (groupSuffix !== 'none' && alternatives.some((a) => a.suffix !== 'none')) return null;
-  const complete = alternatives.every((a) => (groupSuffix === 'none' ? a.suffix : groupSuffix) === 'full' && !a.host.endsWith('.'));
-  return { kind: 'exact', hosts: [...new Set(alternatives.map((a) => keyOf(a.host)))], complete };
+  const suffixOf = (a: Alternative): Suffix => (groupSuffix === 'none' ? a.suffix : groupSuffix);
+  const complete = alternatives.every((a) => suffixOf(a) === 'full' && !a.host.endsWith('.'));
+  const bareComplete = alternatives.every((a) => suffixOf(a) !== 'other' && !a.host.endsWith('.'));
+  return { kind: 'exact', hosts: [...new Set(alternatives.map((a) => keyOf(a.host)))], complete, bareComplete };
 }
 
 function readWildcard(body: string): HostShape | null {
@@ -150,7 +158,7 @@ function readWildcard(body: string): HostShape | null {
   if (literal.host === '' || literal.host.startsWith('.') || literal.host.endsWith('.')) return null;
   const suffix = readSuffix(body, literal.end);
   if (suffix.end !== body.length) return null;
-  return { kind: 'wildcard', suffix: literal.host, complete: suffix.kind === 'full' };
+  return { kind: 'wildcard', suffix: literal.host, complete: suffix.kind === 'full', bareComplete: suffix.kind !== 'other' };
 }
 
 /** Recognises an indexable Host regexp source; null for any other expression. */
@@ -165,6 +173,15 @@ export function analyzeHostRegexp(source: string): HostShape | null {
  * True when the Host header's port part is absent or all digits. For such hosts a `complete`
  * shape's regexp is decided by the index key alone. hot path: no allocation.
  */
+/**
+ * True when the Host header is its own host name (see hostnameOf: no port, no trailing dot, no
+ * upper case) and not an IPv6 literal. For such hosts a `bareComplete` shape's regexp is decided
+ * by the index key alone.
+ */
+export function isBareHost(host: string, hostname: string): boolean {
+  return host === hostname && host.charCodeAt(0) !== 91 /* [ */;
+}
+
 export function hasPlainPort(host: string): boolean {
   // backwards to the last colon: String#lastIndexOf is a call into the runtime
   let digits = true;

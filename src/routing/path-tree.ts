@@ -46,7 +46,7 @@ const LIST_MAX = 8;
  */
 export const LEAF_PLAIN = 1; // no wildcard in the route's path: the candidate is the match
 export const LEAF_PREDICATES = 2; // conditions left to evaluate on every attempt
-export const LEAF_HOST_CHECKS = 4; // Host regexps to evaluate for a host without a plain port
+export const LEAF_HOST_CHECKS = 4; // Host regexps to evaluate for a host that is not bare
 const LEAF_FREE_AT_BASE = 8; // a subtree at its base: the remainder is "/"
 export const LEAF_INDEX_SHIFT = 4;
 /** Candidates a table can index in a leaf word. */
@@ -295,16 +295,17 @@ export function treeMatch(
 
 /**
  * The offset of the first leaf of node `n` whose candidate accepts the request, -1 when none.
- * `plainPort`: the request's host has no port or a numeric one (see Candidate.hostChecks).
+ * `bareHost`: the request's host is its own host name, so the index decided every host check
+ * (see Candidate.hostChecks); otherwise a candidate with host checks decides them itself.
  * hot path: reads the candidate only when it has conditions left.
  */
-function matchLeaves(words: Int32Array, candidates: readonly Candidate[], n: number, req: RequestView, plainPort: boolean): number {
+function matchLeaves(words: Int32Array, candidates: readonly Candidate[], n: number, req: RequestView, bareHost: boolean): number {
   const count = words[n + LEAVES]!;
   const first = n + NODE_HEADER + textWords(words[n + LABEL]!);
   for (let i = 0; i < count; i++) {
     const at = first + LEAF_WORDS * i;
     const word = words[at]!;
-    const check = plainPort ? word & LEAF_PREDICATES : word & (LEAF_PREDICATES | LEAF_HOST_CHECKS);
+    const check = bareHost ? word & LEAF_PREDICATES : word & (LEAF_PREDICATES | LEAF_HOST_CHECKS);
     if (check === 0 || candidates[word >>> LEAF_INDEX_SHIFT]!.accepts(req)) return at;
   }
   return -1;
@@ -322,14 +323,14 @@ function enter(
   start: number,
   depth: number,
   req: RequestView,
-  plainPort: boolean,
+  bareHost: boolean,
 ): number {
   const length = words[c + LABEL]!;
   const end = start + length;
   if (end > path.length || !textEquals(words, c + NODE_HEADER, length, path, start)) return -1;
-  if (end === path.length) return matchLeaves(words, candidates, c, req, plainPort);
+  if (end === path.length) return matchLeaves(words, candidates, c, req, bareHost);
   if (path.charCodeAt(end) !== SLASH) return -1;
-  return search(words, candidates, c, path, end + 1, depth, req, plainPort);
+  return search(words, candidates, c, path, end + 1, depth, req, bareHost);
 }
 
 /**
@@ -346,7 +347,7 @@ export function search(
   start: number,
   depth: number,
   req: RequestView,
-  plainPort: boolean,
+  bareHost: boolean,
 ): number {
   const length = path.length;
   let end = path.indexOf('/', start);
@@ -359,7 +360,7 @@ export function search(
       const sig = listSignature(path, start, end);
       for (let i = 0; i < slots; i++) {
         if (words[entries + 2 * i] !== sig) continue;
-        const found = enter(words, candidates, words[entries + 2 * i + 1]!, path, start, depth, req, plainPort);
+        const found = enter(words, candidates, words[entries + 2 * i + 1]!, path, start, depth, req, bareHost);
         if (found !== -1) return found;
       }
     } else {
@@ -369,7 +370,7 @@ export function search(
         const child = words[entries + 2 * i + 1]!;
         if (child === 0) break;
         if (words[entries + 2 * i] !== sig) continue;
-        const found = enter(words, candidates, child, path, start, depth, req, plainPort);
+        const found = enter(words, candidates, child, path, start, depth, req, bareHost);
         if (found !== -1) return found;
       }
     }
@@ -379,8 +380,8 @@ export function search(
   if (param !== 0 && end > start) {
     const found =
       end >= length
-        ? matchLeaves(words, candidates, param, req, plainPort)
-        : search(words, candidates, param, path, end + 1, depth + 1, req, plainPort);
+        ? matchLeaves(words, candidates, param, req, bareHost)
+        : search(words, candidates, param, path, end + 1, depth + 1, req, bareHost);
     if (found !== -1) {
       paramBounds[depth * 2] = start;
       paramBounds[depth * 2 + 1] = end;
@@ -390,7 +391,7 @@ export function search(
   // the free wildcard needs a non-empty remainder
   const free = words[n + FREE]!;
   if (free !== 0 && start < length) {
-    const found = matchLeaves(words, candidates, free, req, plainPort);
+    const found = matchLeaves(words, candidates, free, req, bareHost);
     if (found !== -1) {
       freeStart = start;
       return found;

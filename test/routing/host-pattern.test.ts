@@ -11,29 +11,30 @@ import { createPredicate, request } from '../predicates/create.js';
 
 describe('analyzeHostRegexp', () => {
   it.each([
-    ['^(example[.]org[.]?(:[0-9]+)?)$', ['example.org'], true],
-    ['^(Example[.]ORG[.]?(:[0-9]+)?)$', ['example.org'], true],
-    ['^(a[.]org[.]?(:[0-9]+)?|b[.]org[.]?(:[0-9]+)?)$', ['a.org', 'b.org'], true],
-    ['^(a[.]org|b[.]org)[.]?(:[0-9]+)?$', ['a.org', 'b.org'], true],
-    ['^(?:a[.]org|b[.]org)\\.?(:\\d+)?$', ['a.org', 'b.org'], true],
-    ['^example\\.org$', ['example.org'], false],
-    ['^www\\.example\\.org(:\\d+)?$', ['www.example.org'], false],
-    ['^example\\.org:8080$', ['example.org'], false],
-    ['^(example[.]org)$', ['example.org'], false],
-    ['^(a[.]org[.]?(:[0-9]+)?|b[.]org)$', ['a.org', 'b.org'], false],
-    ['^example\\.org\\.$', ['example.org'], false],
-    ['^my_host-1$', ['my_host-1'], false],
-    ['^10[.]0[.]0[.]1[.]?(:[0-9]+)?$', ['10.0.0.1'], true],
-  ])('%s is exact %j (complete: %s)', (source, hosts, complete) => {
-    expect(analyzeHostRegexp(source)).toEqual({ kind: 'exact', hosts, complete });
+    ['^(example[.]org[.]?(:[0-9]+)?)$', ['example.org'], true, true],
+    ['^(Example[.]ORG[.]?(:[0-9]+)?)$', ['example.org'], true, true],
+    ['^(a[.]org[.]?(:[0-9]+)?|b[.]org[.]?(:[0-9]+)?)$', ['a.org', 'b.org'], true, true],
+    ['^(a[.]org|b[.]org)[.]?(:[0-9]+)?$', ['a.org', 'b.org'], true, true],
+    ['^(?:a[.]org|b[.]org)\\.?(:\\d+)?$', ['a.org', 'b.org'], true, true],
+    ['^example\\.org$', ['example.org'], false, true],
+    ['^www\\.example\\.org(:\\d+)?$', ['www.example.org'], false, false],
+    ['^example\\.org:8080$', ['example.org'], false, false],
+    ['^(example[.]org)$', ['example.org'], false, true],
+    ['^(a[.]org[.]?(:[0-9]+)?|b[.]org)$', ['a.org', 'b.org'], false, true],
+    ['^example\\.org\\.$', ['example.org'], false, false],
+    ['^my_host-1$', ['my_host-1'], false, true],
+    ['^10[.]0[.]0[.]1[.]?(:[0-9]+)?$', ['10.0.0.1'], true, true],
+  ])('%s is exact %j (complete: %s, for bare hosts: %s)', (source, hosts, complete, bareComplete) => {
+    expect(analyzeHostRegexp(source)).toEqual({ kind: 'exact', hosts, complete, bareComplete });
   });
 
   it.each([
-    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?[.]example[.]org[.]?(:[0-9]+)?$', 'example.org', true],
-    ['^([a-z0-9]([-a-z0-9]*[a-z0-9])?[.]example[.]org[.]?(:[0-9]+)?)$', 'example.org', true],
-    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.org$', 'example.org', false],
-  ])('%s is a wildcard for %s (complete: %s)', (source, suffix, complete) => {
-    expect(analyzeHostRegexp(source)).toEqual({ kind: 'wildcard', suffix, complete });
+    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?[.]example[.]org[.]?(:[0-9]+)?$', 'example.org', true, true],
+    ['^([a-z0-9]([-a-z0-9]*[a-z0-9])?[.]example[.]org[.]?(:[0-9]+)?)$', 'example.org', true, true],
+    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.org$', 'example.org', false, true],
+    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.org:443$', 'example.org', false, false],
+  ])('%s is a wildcard for %s (complete: %s, for bare hosts: %s)', (source, suffix, complete, bareComplete) => {
+    expect(analyzeHostRegexp(source)).toEqual({ kind: 'wildcard', suffix, complete, bareComplete });
   });
 
   it.each([
@@ -58,14 +59,14 @@ describe('host regexp writers', () => {
   it('writes Skipper’s Ingress shape, recognised as complete', () => {
     const arg = exactHostRegexp(['Example.org', 'b.org']);
     expect(arg.regexp).toBe('^(example[.]org[.]?(:[0-9]+)?|b[.]org[.]?(:[0-9]+)?)$');
-    expect(analyzeHostRegexp(arg.regexp)).toEqual({ kind: 'exact', hosts: ['example.org', 'b.org'], complete: true });
+    expect(analyzeHostRegexp(arg.regexp)).toEqual({ kind: 'exact', hosts: ['example.org', 'b.org'], complete: true, bareComplete: true });
   });
 
   it('writes the wildcard shape, recognised as complete', () => {
     expect(wildcardHostRegexp('*.example.org')).toEqual(wildcardHostRegexp('example.org'));
     const arg = wildcardHostRegexp('example.org');
     expect(arg.regexp).toBe('^[a-z0-9]([-a-z0-9]*[a-z0-9])?[.]example[.]org[.]?(:[0-9]+)?$');
-    expect(analyzeHostRegexp(arg.regexp)).toEqual({ kind: 'wildcard', suffix: 'example.org', complete: true });
+    expect(analyzeHostRegexp(arg.regexp)).toEqual({ kind: 'wildcard', suffix: 'example.org', complete: true, bareComplete: true });
   });
 
   it.each([

@@ -266,6 +266,24 @@ export const matcherCases: readonly MatcherCase[] = [
     expected: null,
   },
   {
+    name: 'host: literal without port clause, in another letter case',
+    routes: `h: Host(/^example\\.org$/) -> <shunt>;`,
+    request: { host: 'EXAMPLE.org' },
+    expected: 'h',
+  },
+  {
+    name: 'host: literal without port clause beside a route with one',
+    routes: `bare: Host(/^example[.]org$/) && Path("/a") -> <shunt>; any: Host(${K8S_EXAMPLE}) && Path("/a") -> <shunt>;`,
+    request: { host: 'example.org:8080', url: '/a' },
+    expected: 'any',
+  },
+  {
+    name: 'host: literal without port clause and other conditions',
+    routes: `h: Host(/^example[.]org$/) && Header("X-Tenant", "a") -> <shunt>;`,
+    request: { host: 'example.org:8080', headers: { 'x-tenant': 'a' } },
+    expected: null,
+  },
+  {
     name: 'host: literal with a fixed port',
     routes: `h: Host(/^example\\.org:8080$/) -> <shunt>;`,
     request: { host: 'example.org:8080' },
@@ -336,6 +354,24 @@ export const matcherCases: readonly MatcherCase[] = [
     name: 'wildcard: a non-numeric port still fails the regexp',
     routes: `wild: Host(${WILDCARD_EXAMPLE}) -> <shunt>;`,
     request: { host: 'a.example.org:x' },
+    expected: null,
+  },
+  {
+    name: 'wildcard: without port clause',
+    routes: `wild: Host(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.org$/) -> <shunt>;`,
+    request: { host: 'a.example.org' },
+    expected: 'wild',
+  },
+  {
+    name: 'wildcard: without port clause rejects a port',
+    routes: `wild: Host(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.org$/) -> <shunt>;`,
+    request: { host: 'a.example.org:8080' },
+    expected: null,
+  },
+  {
+    name: 'wildcard: without dot clause rejects a trailing dot',
+    routes: `wild: Host(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.org$/) -> <shunt>;`,
+    request: { host: 'a.example.org.' },
     expected: null,
   },
   {

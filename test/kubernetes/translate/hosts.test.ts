@@ -34,8 +34,8 @@ describe('checkHost', () => {
 
 describe('hostRegexp', () => {
   it('gives shapes the matcher indexes, for exact and wildcard hosts', () => {
-    expect(analyzeHostRegexp(hostRegexp('www.example.org'))).toEqual({ kind: 'exact', hosts: ['www.example.org'], complete: true });
-    expect(analyzeHostRegexp(hostRegexp('*.example.org'))).toEqual({ kind: 'wildcard', suffix: 'example.org', complete: true });
+    expect(analyzeHostRegexp(hostRegexp('www.example.org'))).toEqual({ kind: 'exact', hosts: ['www.example.org'], complete: true, bareComplete: true });
+    expect(analyzeHostRegexp(hostRegexp('*.example.org'))).toEqual({ kind: 'wildcard', suffix: 'example.org', complete: true, bareComplete: true });
   });
 
   it('matches one label for a wildcard, any port, an optional trailing dot', () => {
