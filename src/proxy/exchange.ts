@@ -35,6 +35,8 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   readonly res: DownstreamResponse;
   /** The concurrency slot this request holds, given back when the response is done. */
   admission: { leave(): void } | null = null;
+  /** The request has a body to stream upstream (Transfer-Encoding, or a Content-Length above 0). */
+  hasBody = false;
   private readonly table: RouteTable;
   private abortUpstream: ((err: Error) => void) | null = null;
   private resumeUpstream: (() => void) | null = null;
@@ -154,8 +156,6 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
       this.rt.observer.upstreamStarting?.(this, headers);
       if (o.timeoutMs !== undefined) this.timer = setTimeout(onBackendTimeout, o.timeoutMs, this);
     }
-    const req = this.req;
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     this.rt.agent.dispatch(
       {
         origin: endpoint.origin,
@@ -164,7 +164,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
         headers: flatHeaders(headers) as string[],
         // headersTimeout and bodyTimeout are the agent's (src/backend/upstream.ts), set from the
         // same options: repeating them here would only cost undici a check per request.
-        body: hasBody ? req : null,
+        body: this.hasBody ? this.req : null,
       },
       this,
     );
@@ -257,7 +257,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     // concern of the client's.
     if (this.done || this.replacedBody) return;
     const endpoint = this.endpoint;
-    if (!this.retried && !this.res.headersSent && this.canRetry()) {
+    if (!this.retried && !this.res.headersSent && !this.hasBody) {
       // One retry, only when nothing can have reached the backend twice: a failed dial (any
       // request without a body; another endpoint of a load-balanced backend), or a connection
       // reset before any answer (idempotent requests only: the usual stale pooled connection).
@@ -291,10 +291,6 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     this.fail(mapped.status, mapped.reason);
   }
 
-  private canRetry(): boolean {
-    const h = this.req.headers;
-    return h['transfer-encoding'] === undefined && (h['content-length'] ?? '0') === '0';
-  }
 
   private upstreamDone(): void {
     if (this.load !== null) {

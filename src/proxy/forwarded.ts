@@ -8,6 +8,8 @@ import type { XffMode } from './options.js';
 
 export interface ListenerInfo {
   readonly proto: 'http' | 'https';
+  /** The port the listener accepts on; 0 until it is listening (then each socket is asked). */
+  readonly port: number;
 }
 
 /** hot path: a few property writes, one string concatenation. */

@@ -67,42 +67,44 @@ const viaToken = `skiff-${randomBytes(4).toString('hex')}`;
 const viaValue = `1.1 ${viaToken}`;
 
 /** Builds the view predicates see. Returns null for a target that cannot be routed. */
-export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string): IncomingRequestView | null {
+export function viewOf(rt: ProxyRuntime, req: IncomingMessage, peer: string, headers = req.headers): IncomingRequestView | null {
   const url = req.url ?? '/';
   // hot path: origin-form without a fragment (validation refused those) splits in place.
   if (url.charCodeAt(0) === 47 /* / */) {
     const q = url.indexOf('?');
     return new IncomingRequestView({
       method: req.method ?? 'GET',
-      host: req.headers.host ?? '',
+      host: headers.host ?? '',
       rawPath: q === -1 ? url : url.slice(0, q),
       rawQuery: q === -1 ? '' : url.slice(q + 1),
-      headers: req.headers,
+      headers,
       remoteAddress: peer,
-      clientIp: rt.clientIp.resolve(peer, req.headers['x-forwarded-for']),
+      clientIp: rt.clientIp.resolve(peer, headers['x-forwarded-for']),
     });
   }
-  const target = parseTarget(url, req.headers.host);
+  const target = parseTarget(url, headers.host);
   if (target === null) return null;
   return new IncomingRequestView({
     method: req.method ?? 'GET',
     host: target.host,
     rawPath: target.rawPath,
     rawQuery: target.rawQuery,
-    headers: req.headers,
+    headers,
     remoteAddress: peer,
-    clientIp: rt.clientIp.resolve(peer, req.headers['x-forwarded-for']),
+    clientIp: rt.clientIp.resolve(peer, headers['x-forwarded-for']),
   });
 }
 
 /** Outgoing request as filters start from it: hop-by-hop removed, X-Forwarded-* set. */
 export function outgoingOf(rt: ProxyRuntime, req: IncomingMessage, view: RequestView, listener: ListenerInfo): OutgoingRequest {
-  const headers = upstreamRequestHeaders(req.headers);
+  const headers = upstreamRequestHeaders(view.headers);
   if (view.host !== '') headers.host = view.host;
   const via = headers.via;
   headers.via = via === undefined ? viaValue : `${Array.isArray(via) ? via.join(', ') : via}, ${viaValue}`;
   const trusted = rt.clientIp.trusts(view.remoteAddress);
-  setForwardedHeaders(headers, view.remoteAddress, trusted, listener, req.socket.localPort ?? 0, rt.options.xff);
+  // The listener's own port, once it is known, spares a getsockname per request.
+  const port = listener.port > 0 ? listener.port : (req.socket.localPort ?? 0);
+  setForwardedHeaders(headers, view.remoteAddress, trusted, listener, port, rt.options.xff);
   if (!trusted) dropClientForwarding(headers);
   return {
     method: view.method,
@@ -171,18 +173,20 @@ export function handleRequest(
     return;
   }
   const startNs = monotonicNs();
-  const refused = validateRequest(req, rt.options);
+  // read once: `req.headers` is a getter, and each read costs a few megamorphic loads
+  const headers = req.headers;
+  const refused = validateRequest(req, rt.options, headers);
   if (refused !== null) {
     reject(rt, req, res, startNs, refused.status, refused.reason, null);
     return;
   }
-  const via = req.headers.via;
+  const via = headers.via;
   if (via !== undefined && via.indexOf(viaToken) !== -1) {
     reject(rt, req, res, startNs, 508, 'loop', null);
     return;
   }
   const peer = normalizePeer(req.socket.remoteAddress);
-  const view = viewOf(rt, req, peer);
+  const view = viewOf(rt, req, peer, headers);
   if (view === null) {
     reject(rt, req, res, startNs, 400, 'bad_target', null);
     return;
@@ -209,15 +213,15 @@ export function handleRequest(
       return;
     }
   }
+  const hasBody = headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0';
   const idleMs = rt.options.requestBodyIdleTimeoutMs;
-  if (idleMs > 0 && (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0')) {
-    watchBodyIdle(req, res, idleMs);
-  }
+  if (idleMs > 0 && hasBody) watchBodyIdle(req, res, idleMs);
   const outgoing = outgoingOf(rt, req, view, listener);
   const exchange = new Exchange(rt, table, req, res, view, match.route, match.params, outgoing, startNs);
   // The exchange's one close listener gives the admission slot back (a second listener would
   // cost an array per response).
   exchange.admission = admission;
+  exchange.hasBody = hasBody;
   exchange.start();
 }
 

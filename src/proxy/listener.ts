@@ -20,8 +20,9 @@ import { onClientError, rawReply } from './client-error.js';
 import { afterPendingAnswers } from './pending-answers.js';
 import { KeepAliveReaper } from './keep-alive.js';
 
-export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): http.Server {
+export function createProxyServer(runtime: ProxyRuntime, listener: Pick<ListenerInfo, 'proto'>): http.Server {
   const o = runtime.options;
+  const info: { proto: ListenerInfo['proto']; port: number } = { proto: listener.proto, port: 0 };
   const rt: ProxyRuntime = { ...runtime, observer: withOutcomes(runtime.observer, outcomeObserver(o)) };
   const admission = admissionFor(o);
   const requestTimeout = o.requestTimeoutMs > 0 ? o.requestTimeoutMs : 0;
@@ -80,6 +81,10 @@ export function createProxyServer(runtime: ProxyRuntime, info: ListenerInfo): ht
     socket.end(rawReply(405));
   });
   server.on('clientError', onClientError);
+  server.on('listening', () => {
+    const address = server.address();
+    info.port = address !== null && typeof address === 'object' ? address.port : 0;
+  });
   return server;
 }
 

@@ -17,6 +17,23 @@ export interface RequestViewInit {
   clientIp: string | null;
 }
 
+/** Most requests carry the Host of the one before: its host name is kept for the next. */
+let lastHost = '';
+let lastHostname = '';
+
+/**
+ * hostnameOf, remembered for the last Host seen. A Host that is its own host name is returned
+ * as the very string given, so that later `host === hostname` tests compare one pointer.
+ * hot path: one string comparison when the Host repeats.
+ */
+function hostnameOfLast(host: string): string {
+  if (host !== lastHost) {
+    lastHostname = hostnameOf(host);
+    lastHost = host;
+  }
+  return lastHostname === lastHost ? host : lastHostname;
+}
+
 export class IncomingRequestView implements RequestView {
   readonly method: string;
   readonly host: string;
@@ -34,7 +51,7 @@ export class IncomingRequestView implements RequestView {
   constructor(init: RequestViewInit) {
     this.method = init.method;
     this.host = init.host;
-    this.hostname = hostnameOf(init.host);
+    this.hostname = hostnameOfLast(init.host);
     this.rawPath = init.rawPath;
     this.path = cleanPath(decodePath(init.rawPath));
     this.rawQuery = init.rawQuery;

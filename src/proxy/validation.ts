@@ -49,7 +49,7 @@ let lastValidHost = '\u0000';
  * hot path: one pass over rawHeaders comparing lengths first; no allocation when the request is
  * clean.
  */
-export function validateRequest(req: IncomingMessage, policy: ValidationPolicy): Rejection | null {
+export function validateRequest(req: IncomingMessage, policy: ValidationPolicy, headers = req.headers): Rejection | null {
   const method = req.method;
   if (method === 'TRACE' || method === 'CONNECT') return Rejections.method;
   const raw = req.rawHeaders;
@@ -73,9 +73,9 @@ export function validateRequest(req: IncomingMessage, policy: ValidationPolicy):
   if (authorizations > 1) return Rejections.duplicateAuthorization;
   if (underscores) {
     if (policy.underscoreHeaders === 'reject') return Rejections.underscore;
-    if (policy.underscoreHeaders === 'drop') dropUnderscoreFields(req);
+    if (policy.underscoreHeaders === 'drop') dropUnderscoreFields(headers);
   }
-  const host = req.headers.host;
+  const host = headers.host;
   if (host !== undefined && host !== lastValidHost) {
     if (host === '' ? req.httpVersionMinor !== 0 || req.httpVersionMajor !== 1 : !isValidAuthority(host)) {
       return Rejections.invalidHost;
@@ -87,7 +87,6 @@ export function validateRequest(req: IncomingMessage, policy: ValidationPolicy):
   return null;
 }
 
-function dropUnderscoreFields(req: IncomingMessage): void {
-  const headers = req.headers;
+function dropUnderscoreFields(headers: IncomingMessage['headers']): void {
   for (const name in headers) if (name.indexOf('_') !== -1) delete headers[name];
 }
