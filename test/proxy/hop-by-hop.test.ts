@@ -40,7 +40,30 @@ describe('equalsLower', () => {
     expect(equalsLower('content-typ', 'content-type')).toBe(false);
     // '[' is 'Z' + 1: it must not fold onto '{'
     expect(equalsLower('[', '{')).toBe(false);
-    expect(equalsLower('É', 'é')).toBe(false);
+    // latin1 letters outside ASCII fold onto no ASCII letter
+    expect(equalsLower('\u00c9tag', 'etag')).toBe(false);
+    expect(equalsLower('X-Forwarded-\u00c6', 'x-forwarded-a')).toBe(false);
+    expect(equalsLower('SERVER', 'server')).toBe(true);
+    expect(equalsLower('server', 'server')).toBe(true);
+    expect(equalsLower('Servex', 'server')).toBe(false);
+  });
+
+  it('agrees with an ASCII-only comparison on every latin1 name of a literal’s length', () => {
+    const asciiEqual = (a: string, b: string): boolean =>
+      a.length === b.length && [...a].every((c, i) => (c >= 'A' && c <= 'Z' ? String.fromCharCode(c.charCodeAt(0) + 32) : c) === b[i]);
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (const lower of ['te', 'server', 'connection', 'keep-alive', 'transfer-encoding']) {
+      for (let k = 0; k < 2000; k++) {
+        // mostly the literal in random letter cases, sometimes one byte anywhere in latin1
+        let name = [...lower].map((c) => (next() % 2 === 0 ? c.toUpperCase() : c)).join('');
+        if (k % 3 === 0) {
+          const at = next() % name.length;
+          name = name.slice(0, at) + String.fromCharCode(next() % 256) + name.slice(at + 1);
+        }
+        expect(equalsLower(name, lower)).toBe(asciiEqual(name, lower));
+      }
+    }
   });
 });
 
