@@ -4,8 +4,10 @@
  */
 import { Agent } from 'undici';
 import type { ProxyOptions } from '../proxy/options.js';
+import { registerKnownHeaderNames } from './known-header-names.js';
 
 export function createUpstreamAgent(options: ProxyOptions): Agent {
+  registerKnownHeaderNames();
   return new Agent({
     connections: options.maxConnectionsPerEndpoint,
     connectTimeout: options.connectTimeoutMs,
