@@ -10,7 +10,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { ExchangeRecord } from '../proxy/observer.js';
 import type { ResolvedMetricsOptions } from './options.js';
 import { escapeHost, methodIndex, methodLabel, methodSlots, unknownHost } from './labels.js';
-import { FastHistogram, type HistogramSeries } from './fast-histogram.js';
+import { FastHistogram, bucketSlot, type HistogramSeries } from './fast-histogram.js';
 import { monotonicNs } from '../proxy/clock.js';
 
 interface CounterChild {
@@ -22,6 +22,10 @@ class RouteSeries {
   /** Keyed by status * methodSlots + method index. */
   readonly serveRoute = new Map<number, HistogramSeries>();
   readonly serveHost = new Map<number, HistogramSeries>();
+  /** The key of the last request and its two series: most requests of a route repeat it. */
+  lastKey = -1;
+  lastServeRoute: HistogramSeries | null = null;
+  lastServeHost: HistogramSeries | null = null;
   backend: HistogramSeries | null = null;
   backendError: CounterChild | null = null;
   size: HistogramSeries | null = null;
@@ -52,6 +56,8 @@ export class ProxyMetrics {
   private readonly backend5xx: HistogramSeries;
   private readonly backendError: Counter<'route'>;
   private readonly responseSize: FastHistogram<'host'>;
+  /** The bounds every duration histogram here shares: one bucket search per duration. */
+  private readonly durationBounds: Float64Array;
   private readonly series = new Map<string, RouteSeries>();
   private readonly backendHosts = new Map<string, HistogramSeries>();
   private readonly unmatched: RouteSeries;
@@ -81,6 +87,7 @@ export class ProxyMetrics {
       registers,
     });
     this.unmatched = new RouteSeries('', unknownHost);
+    this.durationBounds = this.serveRoute.bounds;
   }
 
   /** Route id → host (as written in the route, unescaped); replaces the previous map. */
@@ -102,38 +109,50 @@ export class ProxyMetrics {
 
   /** hot path: cached series only; a series is created once per label set. */
   finished(record: ExchangeRecord): void {
-    const o = this.o;
     const seconds = Number(record.endNs - record.startNs) / nsPerSecond;
-    this.total.observe(seconds);
+    const slot = bucketSlot(this.durationBounds, seconds);
+    this.total.observeAt(slot, seconds);
     const s = this.seriesOf(record.routeId);
-    const status = record.status;
-    const m = methodIndex(record.view.method);
-    const key = status * methodSlots + m;
-    if (o.serveRoute) {
-      let c = s.serveRoute.get(key);
-      if (c === undefined) {
-        c = this.serveRoute.series(String(status), methodLabel(m), s.route);
-        s.serveRoute.set(key, c);
-      }
-      c.observe(seconds);
-    }
-    if (o.serveHost) {
-      let c = s.serveHost.get(key);
-      if (c === undefined) {
-        c = this.serveHost.series(String(status), methodLabel(m), s.host);
-        s.serveHost.set(key, c);
-      }
-      c.observe(seconds);
-    }
+    const method = record.view.method;
+    const key = record.status * methodSlots + (method === 'GET' ? 0 : methodIndex(method));
+    if (key !== s.lastKey) this.selectCode(s, key);
+    s.lastServeRoute?.observeAt(slot, seconds);
+    s.lastServeHost?.observeAt(slot, seconds);
     (s.size ??= this.responseSize.series(s.host)).observe(record.bytes);
     if (record.upstreamStartNs !== 0n) this.backendFinished(record, s);
+  }
+
+  /** The serve-duration series of a (status, method) key, made the route's current ones. */
+  private selectCode(s: RouteSeries, key: number): void {
+    const status = String(Math.floor(key / methodSlots));
+    const method = methodLabel(key % methodSlots);
+    let route: HistogramSeries | null = null;
+    if (this.o.serveRoute) {
+      route = s.serveRoute.get(key) ?? null;
+      if (route === null) {
+        route = this.serveRoute.series(status, method, s.route);
+        s.serveRoute.set(key, route);
+      }
+    }
+    let host: HistogramSeries | null = null;
+    if (this.o.serveHost) {
+      host = s.serveHost.get(key) ?? null;
+      if (host === null) {
+        host = this.serveHost.series(status, method, s.host);
+        s.serveHost.set(key, host);
+      }
+    }
+    s.lastKey = key;
+    s.lastServeRoute = route;
+    s.lastServeHost = host;
   }
 
   private backendFinished(record: ExchangeRecord, s: RouteSeries): void {
     const end = record.upstreamEndNs === 0n ? record.endNs : record.upstreamEndNs;
     const seconds = Number(end - record.upstreamStartNs) / nsPerSecond;
-    this.backendCombined.observe(seconds);
-    if (this.o.routeBackend) (s.backend ??= this.backend.series(s.route, '', '')).observe(seconds);
+    const slot = bucketSlot(this.durationBounds, seconds);
+    this.backendCombined.observeAt(slot, seconds);
+    if (this.o.routeBackend) (s.backend ??= this.backend.series(s.route, '', '')).observeAt(slot, seconds);
     const endpoint = record.endpoint;
     if (this.o.backendHost && endpoint !== null) {
       let c = this.backendHosts.get(endpoint.authority);
@@ -141,11 +160,11 @@ export class ProxyMetrics {
         c = this.backend.series('', escapeHost(endpoint.authority), '');
         this.backendHosts.set(endpoint.authority, c);
       }
-      c.observe(seconds);
+      c.observeAt(slot, seconds);
     }
     const failed = isBackendFailure(record.failure);
     if (failed) (s.backendError ??= this.backendError.labels(s.route)).inc();
-    if (failed || record.status >= 500) this.backend5xx.observe(seconds);
+    if (failed || record.status >= 500) this.backend5xx.observeAt(slot, seconds);
   }
 
   private seriesOf(routeId: string): RouteSeries {
