@@ -21,6 +21,7 @@ import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapU
 import { writeErrorReply, writeLocalReply } from './local-reply.js';
 import { IncomingRequestView } from './request-view.js';
 import { monotonicNs } from './clock.js';
+import { fieldString } from './header-strings.js';
 
 const kExchange = Symbol('skiff.exchange');
 
@@ -185,19 +186,19 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     let named: Set<string> | null = null;
     let hasServer = false;
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toString('latin1');
+      const name = fieldString(rawHeaders[i]!);
       const kind = fieldKind(name);
       if (kind === FieldKind.plain || kind === FieldKind.expect) {
-        flat.push(name, rawHeaders[i + 1]!.toString('latin1'));
+        flat.push(name, fieldString(rawHeaders[i + 1]!));
         continue;
       }
       if (kind === FieldKind.connection) {
-        named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
+        named = connectionTokens(fieldString(rawHeaders[i + 1]!));
         continue;
       }
       if (kind === FieldKind.hopByHop) continue;
       hasServer = true;
-      flat.push(name, rawHeaders[i + 1]!.toString('latin1'));
+      flat.push(name, fieldString(rawHeaders[i + 1]!));
     }
     if (named !== null) {
       for (let i = flat.length - 2; i >= 0; i -= 2) if (named.has(flat[i]!.toLowerCase())) flat.splice(i, 2);
