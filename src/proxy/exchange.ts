@@ -292,7 +292,6 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     this.fail(mapped.status, mapped.reason);
   }
 
-
   private upstreamDone(): void {
     if (this.load !== null) {
       this.load.n--;
