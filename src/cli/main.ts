@@ -17,10 +17,21 @@ import { SkiffError } from '../errors.js';
 import type { RouteSourceHandle } from '../sources/source.js';
 import { IngressRoutes } from '../sources/kubernetes.js';
 import { IngressDirWatch } from '../sources/ingress-dir.js';
-import { ApiSnapshotProvider, kubeLoggerFrom } from '../kubernetes/source.js';
 import { IngressStatusWriter } from '../kubernetes/status.js';
 import { clientIpPolicyFromFlags } from '../proxy/client-ip.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
+
+/**
+ * The Kubernetes API source, loaded only when --kubernetes asks for it: it brings in
+ * @kubernetes/client-node, whose generated API modules alone keep about 20 MB of source text on
+ * the heap (half of skiff's heap with a routes file), which every full collection then walks.
+ */
+let kubernetesSource: typeof import('../kubernetes/source.js') | undefined;
+
+/** Loads the Kubernetes API source; configFrom needs it first when the options say --kubernetes. */
+export async function loadKubernetesSource(): Promise<void> {
+  kubernetesSource ??= await import('../kubernetes/source.js');
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: CliOptions;
@@ -47,6 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The primary of several workers serves no traffic: its metrics are the workers' merged.
     obs = observabilityFrom(opts, log, isPrimary ? 'primary' : isWorker ? 'worker' : 'single');
     const plugins = await loadPlugins(opts.filterPlugins);
+    if (opts.kubernetes && !isWorker) await loadKubernetesSource();
     config = {
       ...configFrom(opts, log, { sources: !isWorker, kubernetesMetrics: obs.kubernetes }),
       filters: plugins.filters,
@@ -187,6 +199,8 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger, metrics: KubernetesMet
     if (opts.listeners.length > 0) log.warn('--listener without --ingress-dir or --kubernetes serves only the routes files');
     return null;
   }
+  if (kubernetesSource === undefined) throw new Error('configFrom: call loadKubernetesSource() first for --kubernetes');
+  const { ApiSnapshotProvider, kubeLoggerFrom } = kubernetesSource;
   const logger = kubeLoggerFrom(log);
   const provider = ApiSnapshotProvider.connect({ ...(opts.kubeconfig !== null ? { kubeconfig: opts.kubeconfig } : {}), logger });
   metrics?.follow(() => provider.watch.stats());

@@ -5,7 +5,7 @@
  * drain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFrom } from '../../../src/cli/main.js';
+import { configFrom, loadKubernetesSource } from '../../../src/cli/main.js';
 import { parseCommandLine } from '../../../src/cli/options.js';
 import { createSkiff, type Skiff } from '../../../src/skiff.js';
 import { silentLogger } from '../../../src/log.js';
@@ -63,6 +63,7 @@ beforeAll(async () => {
     ],
     {},
   );
+  await loadKubernetesSource();
   skiff = createSkiff({ ...configFrom(opts, silentLogger), shutdownDeadlineMs: 2_000 });
   await skiff.start();
 });
