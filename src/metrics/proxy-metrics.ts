@@ -37,6 +37,16 @@ class RouteSeries {
   ) {}
 }
 
+/** The series under `key`, made and kept on first use. */
+function cached(series: Map<number, HistogramSeries>, key: number, make: () => HistogramSeries): HistogramSeries {
+  let found = series.get(key);
+  if (found === undefined) {
+    found = make();
+    series.set(key, found);
+  }
+  return found;
+}
+
 /** The failure reasons that mean the backend call itself went wrong (see src/proxy/errors.ts). */
 function isBackendFailure(failure: string): boolean {
   return failure === 'dial' || failure === 'timeout' || failure === 'network' || failure === 'request' || failure === 'response';
@@ -126,25 +136,9 @@ export class ProxyMetrics {
   private selectCode(s: RouteSeries, key: number): void {
     const status = String(Math.floor(key / methodSlots));
     const method = methodLabel(key % methodSlots);
-    let route: HistogramSeries | null = null;
-    if (this.o.serveRoute) {
-      route = s.serveRoute.get(key) ?? null;
-      if (route === null) {
-        route = this.serveRoute.series(status, method, s.route);
-        s.serveRoute.set(key, route);
-      }
-    }
-    let host: HistogramSeries | null = null;
-    if (this.o.serveHost) {
-      host = s.serveHost.get(key) ?? null;
-      if (host === null) {
-        host = this.serveHost.series(status, method, s.host);
-        s.serveHost.set(key, host);
-      }
-    }
     s.lastKey = key;
-    s.lastServeRoute = route;
-    s.lastServeHost = host;
+    s.lastServeRoute = this.o.serveRoute ? cached(s.serveRoute, key, () => this.serveRoute.series(status, method, s.route)) : null;
+    s.lastServeHost = this.o.serveHost ? cached(s.serveHost, key, () => this.serveHost.series(status, method, s.host)) : null;
   }
 
   private backendFinished(record: ExchangeRecord, s: RouteSeries): void {
