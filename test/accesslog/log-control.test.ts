@@ -1,11 +1,10 @@
 /** The access log obeys the control disableAccessLog/enableAccessLog leave in the state bag. */
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
 import { AccessLog } from '../../src/accesslog/access-log.js';
 import { ACCESS_LOG_CONTROL_KEY, AccessLogControl, accessLogAllowed } from '../../src/accesslog/log-control.js';
 import type { ExchangeRecord } from '../../src/proxy/observer.js';
-import { IncomingRequestView } from '../../src/proxy/request-view.js';
+import { exchangeRecord } from '../helpers/exchange-record.js';
 import { silentLogger } from '../../src/log.js';
 
 class Sink extends Writable {
@@ -17,23 +16,7 @@ class Sink extends Writable {
 }
 
 function record(path: string, status: number, filterState: ReadonlyMap<string, unknown> | undefined): ExchangeRecord {
-  const view = new IncomingRequestView({ method: 'GET', host: 'a.example', rawPath: path, rawQuery: '', headers: {}, remoteAddress: '127.0.0.1', clientIp: '127.0.0.1' });
-  return {
-    req: { headers: {} } as IncomingMessage,
-    view,
-    routeId: 'r',
-    status,
-    startNs: 1_000_000n,
-    endNs: 2_000_000n,
-    upstreamStartNs: 0n,
-    upstreamEndNs: 0n,
-    endpoint: null,
-    bytes: 0,
-    failure: '',
-    filterState,
-    outgoing: null,
-    observerData: undefined,
-  };
+  return exchangeRecord({ request: { url: path }, status, filterState });
 }
 
 const bag = (control: unknown) => new Map<string, unknown>([[ACCESS_LOG_CONTROL_KEY, control]]);

@@ -4,20 +4,19 @@ import { Registry } from 'prom-client';
 import { ProxyMetrics } from '../../src/metrics/proxy-metrics.js';
 import { resolveMetricsOptions } from '../../src/metrics/options.js';
 import type { ExchangeRecord } from '../../src/proxy/observer.js';
+import { exchangeRecord } from '../helpers/exchange-record.js';
 
-function record(routeId: string, status: number, method: string, ms: number, upstream = true): ExchangeRecord {
-  return {
+function record(routeId: string, status: number, method: string, ms: number): ExchangeRecord {
+  return exchangeRecord({
+    request: { method },
     routeId,
     status,
-    view: { method } as ExchangeRecord['view'],
-    startNs: 1_000_000n,
     endNs: 1_000_000n + BigInt(ms * 1e6),
-    upstreamStartNs: upstream ? 1_100_000n : 0n,
-    upstreamEndNs: upstream ? 1_000_000n + BigInt(ms * 1e6) : 0n,
-    endpoint: upstream ? ({ authority: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' } as ExchangeRecord['endpoint']) : null,
+    upstreamStartNs: 1_100_000n,
+    upstreamEndNs: 1_000_000n + BigInt(ms * 1e6),
+    endpoint: { authority: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' } as ExchangeRecord['endpoint'],
     bytes: 13,
-    failure: '',
-  } as ExchangeRecord;
+  });
 }
 
 async function counts(registry: Registry, name: string): Promise<Record<string, number>> {
