@@ -17,6 +17,12 @@ export interface CliOptions {
   ingressDir: string | null;
   kubernetes: boolean;
   kubeconfig: string | null;
+  /** Skipper's -enable-kubernetes-external-names: Ingress backends may be ExternalName Services. */
+  enableKubernetesExternalNames: boolean;
+  /** Skipper's -kubernetes-only-allowed-external-names: ExternalNames must match the allow-list. */
+  kubernetesOnlyAllowedExternalNames: boolean;
+  /** Skipper's -kubernetes-allowed-external-name, compiled; a name must match one. */
+  kubernetesAllowedExternalNames: RegExp[];
   ingressClasses: string[];
   /** Extra listeners bound to their own classes: `name=host:port=class1,class2[=address1,address2]`. */
   listeners: ListenerOption[];
@@ -92,6 +98,9 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'ingress-dir', arg: 'DIR', help: 'Kubernetes YAML manifests read as if from the API, reloaded on change' },
   { name: 'kubernetes', arg: null, help: 'read Ingresses from the Kubernetes API (in-cluster, or --kubeconfig / KUBECONFIG)' },
   { name: 'kubeconfig', arg: 'FILE', help: 'kubeconfig file for --kubernetes outside a cluster' },
+  { name: 'enable-kubernetes-external-names', arg: null, help: 'route Ingress backends to ExternalName Services (default off)' },
+  { name: 'kubernetes-only-allowed-external-names', arg: null, help: 'with --enable-kubernetes-external-names: only names matching a --kubernetes-allowed-external-name' },
+  { name: 'kubernetes-allowed-external-name', arg: 'REGEXP', repeat: true, help: 'regular expression an ExternalName must match, e.g. "^api[.]example[.]org$" (repeatable)' },
   { name: 'ingress-class', arg: 'NAME', repeat: true, help: 'ingress class served by --address (repeatable; default skiff)' },
   { name: 'listener', arg: 'NAME=HOST:PORT=CLASS[,CLASS][=STATUS_ADDRESS[,ADDRESS]]', repeat: true, help: "another proxy listener serving only the given ingress classes, with its load balancer's status addresses (repeatable)" },
   { name: 'publish-status-address', arg: 'IP|HOSTNAME', help: 'written to status.loadBalancer of the Ingresses of --address and of listeners without their own' },
@@ -185,6 +194,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ingressDir: one('ingress-dir') ?? null,
     kubernetes: bool('kubernetes', one('kubernetes') ?? 'false'),
     kubeconfig: one('kubeconfig') ?? null,
+    enableKubernetesExternalNames: bool('enable-kubernetes-external-names', one('enable-kubernetes-external-names') ?? 'false'),
+    kubernetesOnlyAllowedExternalNames: bool('kubernetes-only-allowed-external-names', one('kubernetes-only-allowed-external-names') ?? 'false'),
+    kubernetesAllowedExternalNames: many('kubernetes-allowed-external-name').map((r) => regexp('kubernetes-allowed-external-name', r)),
     ingressClasses: many('ingress-class').length > 0 ? many('ingress-class') : ['skiff'],
     listeners: many('listener').map(listenerSpec),
     publishStatusAddress: statusAddress('publish-status-address', one('publish-status-address')),
@@ -291,6 +303,19 @@ function bool(option: string, text: string): boolean {
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
   fail(`--${option} "${text}": expected true or false`);
+}
+
+/**
+ * Unicode mode: it rejects what non-Unicode mode would quietly read as literals (a `{1` left
+ * over when SKIFF_* splits `{1,3}` at its comma), so a broken pattern stops the start.
+ */
+function regexp(option: string, text: string): RegExp {
+  if (text === '') fail(`--${option}: expected a regular expression`);
+  try {
+    return new RegExp(text, 'u');
+  } catch (err) {
+    fail(`--${option} "${text}": ${(err as Error).message}`);
+  }
 }
 
 function oneOf<T extends string>(option: string, text: string, values: readonly T[]): T {
