@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, type Registry } from 'prom-client';
 import { isPrimaryMessage, isWorkerMessage } from './messages.js';
 
 /** Worker side: answer the primary's scrape requests from this registry. */
@@ -54,4 +54,17 @@ export function clusterMetricsHandler(own: Registry, timeoutMs = 2000): (req: In
         res.end(`metrics: ${String(err)}\n`);
       });
   };
+}
+
+/**
+ * Primary side: `skiff_worker_restarts_total`, the workers forked to replace one that exited
+ * while nobody asked it to (a crash, an OOM kill, a kill by hand). Alerts watch its rate: a
+ * worker now and then is survivable, a steady rate is a bug or a limit too tight.
+ */
+export function workerRestartsCounter(registry: Registry): Counter {
+  return new Counter({
+    name: 'skiff_worker_restarts_total',
+    help: 'Workers started to replace a worker that exited unexpectedly.',
+    registers: [registry],
+  });
 }

@@ -9,13 +9,17 @@ import type { InvalidRoute } from '../routing/route.js';
 import type { Skiff, SkiffConfig } from '../skiff.js';
 import type { Logger } from '../log.js';
 import { createSkiff } from '../skiff.js';
+import type { Registry } from 'prom-client';
 import { isWorkerMessage, type PrimaryMessage, type RoutesMessage } from './messages.js';
+import { workerRestartsCounter } from './metrics.js';
 import { routesMessage, type RouteSet } from './route-delta.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
   /** Extra arguments for the forked workers' node (e.g. --cpu-prof). */
   readonly execArgv?: readonly string[];
+  /** The primary's metrics registry (skiff_worker_restarts_total); none when metrics are off. */
+  readonly registry?: Registry;
 }
 
 export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log: Logger): Skiff {
@@ -26,6 +30,7 @@ export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log:
   const listenerNames = config.listeners.map((l) => l.name);
   let stopping = false;
   let lastCrash = 0;
+  const restarts = options.registry === undefined ? null : workerRestartsCounter(options.registry);
 
   const sendTo = (w: Worker, m: PrimaryMessage): void => {
     if (w.isConnected()) w.send(m);
@@ -55,7 +60,9 @@ export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log:
       const wait = now - lastCrash < 5000 ? 1000 : 0;
       lastCrash = now;
       setTimeout(() => {
-        if (!stopping) fork();
+        if (stopping) return;
+        restarts?.inc();
+        fork();
       }, wait).unref();
     });
   };

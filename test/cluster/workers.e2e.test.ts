@@ -44,6 +44,7 @@ async function served(supportUrl: string): Promise<number> {
 
 describe.skipIf(!built)('--workers 2', () => {
   it('runs two worker processes that both serve', async () => {
+    expect((await request(`${skiff.supportUrl}/metrics`)).text).toMatch(/^skiff_worker_restarts_total 0$/m);
     await waitFor(() => workerPids(skiff.pid).length === 2, 10_000, 'two workers never appeared');
     await waitFor(() => skiff.logs.filter((l) => l.msg === 'worker listening').length >= 2, 10_000, 'workers never listened');
     for (let i = 0; i < 10; i++) expect((await request(`${skiff.url}/hello`)).text).toBe('one');
@@ -61,6 +62,8 @@ describe.skipIf(!built)('--workers 2', () => {
       return pids.length === 2 && !pids.includes(victim!);
     }, 10_000, 'the dead worker was not replaced');
     await waitFor(() => skiff.logs.filter((l) => l.msg === 'worker listening').length >= 3, 10_000, 'the new worker never listened');
+    // one replacement, counted on the primary's /metrics
+    expect((await request(`${skiff.supportUrl}/metrics`)).text).toMatch(/^skiff_worker_restarts_total 1$/m);
   });
 
   it('serves the metrics of every worker, merged, on the primary support port', async () => {
