@@ -79,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await obs.shutdown().catch(() => undefined);
     return code;
   }
-  const skiff = isPrimary ? createPrimary(config, { workers: opts.workers }, log) : createSkiff(config);
+  const skiff = isPrimary ? createPrimary(config, { workers: opts.workers, ...(obs.metrics !== null ? { registry: obs.metrics.registry } : {}) }, log) : createSkiff(config);
   // Signals are handled from the start: a pod told to stop while it still waits for its first
   // route table (an unreachable API) must still drain and exit cleanly.
   let stopping: Promise<number> | null = null;
