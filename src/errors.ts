@@ -14,6 +14,11 @@ export const ErrorCode = {
   /** A route that is well formed alone but conflicts with the table (duplicate id, ambiguous wildcard). */
   InvalidRoute: 'SKIFF_ERR_INVALID_ROUTE',
   InvalidBackend: 'SKIFF_ERR_INVALID_BACKEND',
+  /**
+   * An Ingress backend that is an ExternalName Service while those are off, or whose name no
+   * allow-list pattern matches: its path answers 404 instead of reaching the name.
+   */
+  ExternalNameNotAllowed: 'SKIFF_ERR_EXTERNAL_NAME_NOT_ALLOWED',
   /** A Kubernetes object or annotation that cannot be translated. */
   InvalidIngress: 'SKIFF_ERR_INVALID_INGRESS',
   InvalidOption: 'SKIFF_ERR_INVALID_OPTION',
