@@ -16,7 +16,7 @@ export type {
   LocalReply,
   Arg,
 } from './spec.js';
-export type { RouteDefinition, BackendDefinition, Call, RegexpArg } from './eskip/definition.js';
+export type { RouteDefinition, RouteFailure, BackendDefinition, Call, RegexpArg } from './eskip/definition.js';
 export { isRegexpArg } from './eskip/definition.js';
 export { parseRoutes, parseRoute, parseFilters, parsePredicates, printRoute, printRoutes } from './eskip/index.js';
 export { SkiffError, ErrorCode, invalidArgs } from './errors.js';

@@ -37,6 +37,18 @@ export interface RouteDefinition {
   readonly predicates: readonly Call[];
   readonly filters: readonly Call[];
   readonly backend: BackendDefinition;
+  /**
+   * Set by a source that knows the route cannot work as written (a bad annotation on its
+   * Ingress): the table keeps its predicates and answers 500 with this code, so that its requests
+   * never fall through to a less protected route.
+   */
+  readonly failure?: RouteFailure;
+}
+
+/** Why a route answers 500 instead of serving: a stable code (src/errors.ts) and a reason for operators. */
+export interface RouteFailure {
+  readonly code: string;
+  readonly reason: string;
 }
 
 export function isRegexpArg(arg: Arg): arg is RegexpArg {

@@ -6,7 +6,16 @@
 import type { Arg, BackendDefinition, Call, RouteDefinition } from './definition.js';
 
 export function sameDefinition(a: RouteDefinition, b: RouteDefinition): boolean {
-  return a === b || (a.id === b.id && sameCalls(a.predicates, b.predicates) && sameCalls(a.filters, b.filters) && sameBackend(a.backend, b.backend));
+  return (
+    a === b ||
+    (a.id === b.id && sameCalls(a.predicates, b.predicates) && sameCalls(a.filters, b.filters) && sameBackend(a.backend, b.backend) && sameFailure(a, b))
+  );
+}
+
+function sameFailure(a: RouteDefinition, b: RouteDefinition): boolean {
+  const x = a.failure;
+  const y = b.failure;
+  return x === y || (x !== undefined && y !== undefined && x.code === y.code && x.reason === y.reason);
 }
 
 /** Element by element; the same objects in the same order (the common case) cost one comparison each. */

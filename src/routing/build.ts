@@ -1,8 +1,10 @@
 /**
  * Definitions → RouteTable. Each route is compiled on its own; one that fails (unknown
- * predicate or filter, bad arguments, a bad backend, a second Path, a duplicate id) is set aside
- * as an InvalidRoute with its error code and reason, and the rest of the table still applies.
- * Of two routes with the same id, the first is kept, as in Skipper.
+ * predicate or filter, bad arguments, a bad backend, a second Path, a failure its source marked)
+ * fails closed: it keeps its place with the predicates that could be built and answers 500 with
+ * its error code (compileFailedRoute), so its requests never reach a less protected route, and it
+ * is listed as an InvalidRoute with its code and reason. The rest of the table still applies.
+ * Of two routes with the same id, the first is kept, as in Skipper; the second is only listed.
  *
  * buildTable() compiles every route. A TableBuilder builds a stream of tables (one listener's) and
  * compiles only what changed: a definition equal to one of the previous table keeps its compiled
@@ -20,7 +22,7 @@
  * matcher index. Filter instances are shared by every table that holds a route with them and are
  * closed when the last of those tables closes.
  */
-import type { RouteDefinition } from '../eskip/definition.js';
+import type { RouteDefinition, RouteFailure } from '../eskip/definition.js';
 import { sameCalls, sameDefinition } from '../eskip/equal.js';
 import type { Backend } from '../backend/backend.js';
 import { adoptEndpoints } from '../backend/compile.js';
@@ -28,7 +30,7 @@ import type { Filter } from '../spec.js';
 import type { InvalidRoute, Route } from './route.js';
 import { closeRouteFilters } from './route.js';
 import { ErrorCode, SkiffError } from '../errors.js';
-import { type BuildDeps, compileRoute } from './compile-route.js';
+import { type BuildDeps, compileFailedRoute, compileRoute } from './compile-route.js';
 import { Candidate } from './candidate.js';
 import type { Placement } from './host-index.js';
 import { RouteTable } from './table.js';
@@ -49,19 +51,37 @@ export function buildTable(defs: readonly RouteDefinition[], deps: BuildDeps): R
     try {
       placements.push(compileRoute(def, order, deps));
     } catch (e) {
-      invalid.push(invalidRoute(def.id, e));
+      const error = asSkiffError(e);
+      const failed = failClosed(def, order, deps, error);
+      if (failed !== null) placements.push(failed);
+      invalid.push(invalidRoute(def.id, error, failed !== null));
     }
   }
   return new RouteTable(placements, invalid);
+}
+
+/**
+ * The fail-closed stand-in of a route, or null if even that cannot be made (a predicate whose
+ * create() throws is left out there, so only a bug gets here): the route is then only listed.
+ */
+function failClosed(def: RouteDefinition, order: number, deps: BuildDeps, error: SkiffError): Placement | null {
+  try {
+    return compileFailedRoute(def, order, deps, error);
+  } catch {
+    return null;
+  }
 }
 
 function duplicate(id: string): InvalidRoute {
   return { id, code: ErrorCode.InvalidRoute, reason: `duplicate route id "${id}": the first definition is kept` };
 }
 
-function invalidRoute(id: string, e: unknown): InvalidRoute {
-  const error = e instanceof SkiffError ? e : new SkiffError(ErrorCode.InvalidRoute, e instanceof Error ? e.message : String(e));
-  return { id, code: error.code, reason: error.message };
+function asSkiffError(e: unknown): SkiffError {
+  return e instanceof SkiffError ? e : new SkiffError(ErrorCode.InvalidRoute, e instanceof Error ? e.message : String(e));
+}
+
+function invalidRoute(id: string, error: SkiffError, failClosed: boolean): InvalidRoute {
+  return { id, code: error.code, reason: error.message, failClosed };
 }
 
 /**
@@ -83,6 +103,7 @@ class BuiltRoute implements Route {
     public definition: RouteDefinition,
     readonly filters: readonly Filter[],
     readonly backend: Backend,
+    readonly failure?: RouteFailure,
   ) {}
 }
 
@@ -103,7 +124,7 @@ class SharedRoute implements Placement {
   static of(p: Placement, filters: SharedFilters): SharedRoute {
     const c = p.candidate;
     const r = c.route;
-    const route = new BuiltRoute(r.id, r.definition, r.filters, r.backend);
+    const route = new BuiltRoute(r.id, r.definition, r.filters, r.backend, r.failure);
     return new SharedRoute(new Candidate(route, c.order, c.weight, c.predicates, c.hostChecks, c.anyPort), p.path, p.hosts, p.wildcardSuffix, filters);
   }
 
@@ -158,8 +179,28 @@ class SharedRouteTable extends RouteTable {
   }
 }
 
-/** What became of the definition at one position of the last build. */
-type Outcome = SharedRoute | 'duplicate' | 'invalid';
+/**
+ * A definition that could not be compiled and its fail-closed stand-in, kept so that the next
+ * build, when the definition and its error are the same, keeps the stand-in too (and with it
+ * the index, when nothing else moved).
+ */
+class FailedRoute {
+  constructor(
+    readonly stand: SharedRoute,
+    readonly invalid: InvalidRoute,
+  ) {}
+
+  /** Still the outcome of `def` failing with `error`. */
+  same(def: RouteDefinition, error: SkiffError): boolean {
+    return this.stand.open && sameDefinition(this.stand.definition, def) && this.invalid.code === error.code && this.invalid.reason === error.message;
+  }
+}
+
+/**
+ * What became of the definition at one position of the last build: compiled, a duplicate id,
+ * failed with its stand-in, or failed without one ('invalid').
+ */
+type Outcome = SharedRoute | FailedRoute | 'duplicate' | 'invalid';
 
 /** What the last build did with its definitions. */
 export interface BuildStats {
@@ -167,6 +208,8 @@ export interface BuildStats {
   readonly compiled: number;
   /** Routes taken from the previous table as they were. */
   readonly reused: number;
+  /** Routes that could not be compiled, in the table as their fail-closed stand-ins. */
+  readonly failed: number;
   /**
    * Routes of the previous table given a new backend, with their predicates and filters kept, or
    * (load-balanced, same algorithm) only new endpoints, in the very same route.
@@ -187,7 +230,7 @@ export class TableBuilder {
   private outcomes: Outcome[] = [];
   /** The last table built (the live one, as skiff swaps it in at once): its index may serve the next. */
   private last: SharedRouteTable | null = null;
-  private counts: BuildStats = { compiled: 0, reused: 0, rebound: 0 };
+  private counts: BuildStats = { compiled: 0, reused: 0, rebound: 0, failed: 0 };
 
   constructor(private readonly deps: BuildDeps) {}
 
@@ -202,19 +245,36 @@ export class TableBuilder {
     const outcomes: Outcome[] = new Array<Outcome>(defs.length);
     let compiled = 0;
     let rebound = 0;
-    const keep = (s: SharedRoute, order: number): void => {
+    let failed = 0;
+    const place = (s: SharedRoute, order: number): SharedRoute => {
       // the one of the last build stays as it was: its tables may still be open
       const placed = s.candidate.order === order ? s : s.with(s.route, order);
-      outcomes[order] = placed;
       shared.push(placed);
+      return placed;
     };
-    const compile = (def: RouteDefinition, order: number): void => {
+    const keep = (s: SharedRoute, order: number): void => {
+      outcomes[order] = place(s, order);
+    };
+    /** `def` compiled; if it fails, its stand-in: the last build's, when it failed the same way. */
+    const compile = (def: RouteDefinition, order: number, before?: FailedRoute): void => {
       try {
         keep(SharedRoute.of(compileRoute(def, order, this.deps), new SharedFilters()), order);
         compiled++;
+        return;
       } catch (e) {
-        invalid.push(invalidRoute(def.id, e));
-        outcomes[order] = 'invalid';
+        const error = asSkiffError(e);
+        if (before !== undefined && before.same(def, error)) {
+          const stand = place(before.stand, order);
+          failed++;
+          invalid.push(before.invalid);
+          outcomes[order] = stand === before.stand ? before : new FailedRoute(stand, before.invalid);
+          return;
+        }
+        const stand = failClosed(def, order, this.deps, error);
+        const entry = invalidRoute(def.id, error, stand !== null);
+        invalid.push(entry);
+        if (stand !== null) failed++;
+        outcomes[order] = stand === null ? 'invalid' : new FailedRoute(place(SharedRoute.of(stand, new SharedFilters()), order), entry);
       }
     };
     /** `was` kept, or given the backend of `def`, or `def` compiled in full. */
@@ -235,12 +295,15 @@ export class TableBuilder {
         if (was === 'duplicate') {
           invalid.push(duplicate(def.id));
           outcomes[order] = was;
-        } else if (was !== 'invalid' && was.open) update(was, def, order);
-        else compile(def, order);
+        } else if (was instanceof SharedRoute && was.open) update(was, def, order);
+        else compile(def, order, was instanceof FailedRoute ? was : undefined);
       }
     } else {
-      const previous = new Map<string, SharedRoute>();
-      for (const o of this.outcomes) if (typeof o !== 'string') previous.set(o.definition.id, o);
+      const previous = new Map<string, SharedRoute | FailedRoute>();
+      for (const o of this.outcomes) {
+        if (o instanceof SharedRoute) previous.set(o.definition.id, o);
+        else if (o instanceof FailedRoute) previous.set(o.invalid.id, o);
+      }
       const seen = new Set<string>();
       for (let order = 0; order < defs.length; order++) {
         const def = defs[order]!;
@@ -251,8 +314,8 @@ export class TableBuilder {
         }
         seen.add(def.id);
         const s = previous.get(def.id);
-        if (s !== undefined && s.open) update(s, def, order);
-        else compile(def, order);
+        if (s instanceof SharedRoute && s.open) update(s, def, order);
+        else compile(def, order, s instanceof FailedRoute ? s : undefined);
       }
     }
     // every route in the place it had (an endpoint change): the last table's list and index serve
@@ -262,7 +325,7 @@ export class TableBuilder {
     this.last = table;
     this.lastDefs = defs;
     this.outcomes = outcomes;
-    this.counts = { compiled, reused: shared.length - compiled - rebound, rebound };
+    this.counts = { compiled, reused: shared.length - compiled - rebound - failed, rebound, failed };
     return table;
   }
 

@@ -14,6 +14,7 @@ import { HostAnyPredicate, HostRegexpPredicate } from '../predicates/host.js';
 import { PathPredicate } from '../predicates/path.js';
 import { hostnameOf } from '../proxy/path.js';
 import { Candidate } from './candidate.js';
+import { failureFilters } from './failed-route.js';
 import type { Placement } from './host-index.js';
 import { analyzeHostRegexp } from './host-pattern.js';
 import { evaluationRank, isPlacementOnly, routeWeight } from './weight.js';
@@ -128,18 +129,12 @@ function chooseHost(predicates: readonly Predicate[]): HostChoice | null {
 }
 
 export function compileRoute(def: RouteDefinition, order: number, deps: BuildDeps): Placement {
+  if (def.failure !== undefined) throw new SkiffError(errorCodeOf(def.failure.code), def.failure.reason);
   const predicates = def.predicates.map((call) => createPredicate(call, deps.predicates));
   const paths = predicates.filter((p): p is PathPredicate => p instanceof PathPredicate);
   if (paths.length > 1) {
     throw new SkiffError(ErrorCode.InvalidRoute, 'a route takes at most one Path or PathSubtree');
   }
-  const host = chooseHost(predicates);
-  const captured = host !== null && (host.complete || host.bareComplete) ? host.predicate : null;
-  const evaluated: Predicate[] = [];
-  for (const p of predicates) if (!isPlacementOnly(p) && p !== captured) evaluated.push(p);
-  // Array.prototype.sort is stable: equal ranks keep the order written
-  if (evaluated.length > 1) evaluated.sort((a, b) => evaluationRank(a) - evaluationRank(b));
-
   let backend: Backend;
   try {
     backend = deps.compileBackend(def.backend);
@@ -147,14 +142,61 @@ export function compileRoute(def: RouteDefinition, order: number, deps: BuildDep
     throw asSkiffError(e, ErrorCode.InvalidBackend, 'backend');
   }
   const filters = createFilters(def.filters, deps.filters);
-
   const frozenFilters = filters.length === 0 ? NO_FILTERS : Object.freeze(filters);
   const route: Route = Object.freeze({ id: def.id, definition: def, filters: frozenFilters, backend });
+  return place(route, order, predicates, paths[0] ?? null);
+}
+
+/**
+ * The stand-in for a route that cannot be built: the same place in the matcher with the
+ * predicates that could be built, and a 500 answer with `error`'s code instead of its filters and
+ * backend. Its requests thus never fall through to another, less protected route. A predicate
+ * that cannot be built is left out, which widens the match: the safe side, since a wider match
+ * only takes more requests to the 500. A second Path or PathSubtree is evaluated per request.
+ */
+export function compileFailedRoute(def: RouteDefinition, order: number, deps: BuildDeps, error: SkiffError): Placement {
+  const predicates: Predicate[] = [];
+  for (const call of def.predicates) {
+    try {
+      predicates.push(createPredicate(call, deps.predicates));
+    } catch {
+      // left out: a wider match (see above)
+    }
+  }
+  let path: PathPredicate | null = null;
+  const extra: Predicate[] = [];
+  for (const p of predicates) {
+    if (!(p instanceof PathPredicate)) continue;
+    if (path === null) path = p;
+    else extra.push(p);
+  }
+  const failure = Object.freeze({ code: error.code, reason: error.message });
+  const route: Route = Object.freeze({ id: def.id, definition: def, filters: failureFilters(error.code), backend: SHUNT, failure });
+  return place(route, order, predicates, path, extra);
+}
+
+const SHUNT: Backend = Object.freeze({ type: 'shunt' });
+
+/** Where the route goes in the index and what is left to evaluate per request. */
+function place(route: Route, order: number, predicates: readonly Predicate[], path: PathPredicate | null, extra: readonly Predicate[] = NO_PREDICATES): Placement {
+  const host = chooseHost(predicates);
+  const captured = host !== null && (host.complete || host.bareComplete) ? host.predicate : null;
+  const evaluated: Predicate[] = [...extra];
+  for (const p of predicates) if (!isPlacementOnly(p) && p !== captured) evaluated.push(p);
+  // Array.prototype.sort is stable: equal ranks keep the order written
+  if (evaluated.length > 1) evaluated.sort((a, b) => evaluationRank(a) - evaluationRank(b));
   const candidate = new Candidate(route, order, routeWeight(predicates), evaluated, captured === null ? null : singleCheck(captured), host?.complete === true);
   return {
     candidate,
-    path: paths[0] ?? null,
+    path,
     hosts: host?.hosts ?? null,
     wildcardSuffix: host?.wildcardSuffix ?? null,
   };
+}
+
+const NO_PREDICATES: readonly Predicate[] = Object.freeze([]);
+
+/** A failure code as given by a source: one of ours, or InvalidRoute for a code we do not know. */
+function errorCodeOf(code: string): ErrorCode {
+  return (Object.values(ErrorCode) as string[]).includes(code) ? (code as ErrorCode) : ErrorCode.InvalidRoute;
 }

@@ -15,6 +15,7 @@ import { HostIndex } from './host-index.js';
 import type { Placement } from './host-index.js';
 
 export class RouteTable {
+  /** The routes that serve; invalid routes answering 500 in their place are in `invalid`. */
   readonly routes: readonly Route[];
   readonly invalid: readonly InvalidRoute[];
   readonly createdAt: Date;
@@ -32,7 +33,8 @@ export class RouteTable {
    * nothing changes once built, serve this table as they are instead of being built again.
    */
   constructor(placements: readonly Placement[], invalid: readonly InvalidRoute[], same?: RouteTable) {
-    this.routes = same?.routes ?? Object.freeze(placements.map((p) => p.candidate.route));
+    // the fail-closed stand-ins of invalid routes are matched, but listed with `invalid`, not here
+    this.routes = same?.routes ?? Object.freeze(servingRoutes(placements));
     this.invalid = Object.freeze([...invalid]);
     this.createdAt = new Date();
     this.index = same?.index ?? new HostIndex(placements);
@@ -60,4 +62,10 @@ export class RouteTable {
     this.closed = true;
     for (const route of this.routes) closeRouteFilters(route, onError);
   }
+}
+
+function servingRoutes(placements: readonly Placement[]): Route[] {
+  const routes: Route[] = [];
+  for (const p of placements) if (p.candidate.route.failure === undefined) routes.push(p.candidate.route);
+  return routes;
 }

@@ -55,7 +55,7 @@ describe('TableBuilder, endpoint-only changes', () => {
     const next = defs('<"http://10.0.0.3:8080", "http://10.0.0.4:8080", "http://10.0.0.5:8080">');
     router.swap(builder.build(next));
     const second = router.current;
-    expect(builder.stats).toEqual({ compiled: 0, reused: 1, rebound: 1 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 1, rebound: 1, failed: 0 });
     const after = second.lookup(get) as Candidate;
     expect(after).toBe(before);
     expect(after.route).toBe(before.route);
@@ -103,7 +103,7 @@ describe('TableBuilder, endpoint-only changes', () => {
 
     // another algorithm: a new Route and balancer, the same filter instances
     const second = builder.build(defs('<random, "http://10.0.0.1:8080", "http://10.0.0.2:8080">'));
-    expect(builder.stats).toEqual({ compiled: 0, reused: 1, rebound: 1 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 1, rebound: 1, failed: 0 });
     const byAlgorithm = (second.lookup(get) as Candidate).route;
     expect(byAlgorithm).not.toBe(was);
     expect(lb(byAlgorithm.backend).balancer).not.toBe(lb(was.backend).balancer);
@@ -115,7 +115,7 @@ describe('TableBuilder, endpoint-only changes', () => {
 
     // another filter: compiled in full
     const third = builder.build(parseRoutes(`a: Path("/a") && Method("GET") -> tag("b") -> <random, "http://10.0.0.3:8080", "http://10.0.0.4:8080">; other: Path("/o") -> tag("o") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 0 });
+    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 0, failed: 0 });
     expect((third.lookup(get) as Candidate).route).not.toBe(byAlgorithm);
     expect(log.created).toEqual(['tag(a)', 'tag(o)', 'tag(b)']);
 
@@ -137,7 +137,8 @@ describe('TableBuilder, endpoint-only changes', () => {
     const second = builder.build(broken);
     expect(second.invalid).toEqual(buildTable(broken, lbDeps({ created: [], closed: [] })).invalid);
     expect(second.invalid.map((r) => r.id)).toEqual(['a']);
-    expect(second.lookup(get)).toBeNull();
+    // it answers 500 in its place
+    expect(second.lookup(get)?.route.failure?.code).toBe(second.invalid[0]!.code);
     // the first table still answers with the old endpoints
     expect(route.definition).toBe(definition);
     expect(origins(lb(route.backend).endpoints)).toEqual(['http://10.0.0.1:8080', 'http://10.0.0.2:8080']);

@@ -42,7 +42,7 @@ describe('TableBuilder', () => {
     const first = builder.build(defs);
     // equal definitions parsed again: reused all the same
     const second = builder.build(routes(`a: Path("/a") -> tag("a") -> <shunt>; b: Path("/b") -> tag("b") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 0 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 0, failed: 0 });
     expect(second).not.toBe(first);
     expect(second.routes[0]).toBe(first.routes[0]);
     expect(second.routes[1]!.filters[0]).toBe(first.routes[1]!.filters[0]);
@@ -55,7 +55,7 @@ describe('TableBuilder', () => {
     const old = router.current;
     const inFlight = router.acquire();
     router.swap(builder.build(routes(`a: Path("/a") -> tag("a") -> <shunt>; b: Path("/b") -> tag("b2") -> <shunt>;`)));
-    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 0 });
+    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 0, failed: 0 });
     expect(router.current.routes[1]!.filters[0]).not.toBe(old.routes[1]!.filters[0]);
     // a request still running on the old table: nothing closed yet, its route still answers
     expect(log.closed).toEqual([]);
@@ -103,7 +103,7 @@ describe('TableBuilder', () => {
     const inFlight = router.acquire();
     router.swap(builder.build(routes(text('http://10.0.0.2:8080', '<shunt>'))));
     const second = router.current;
-    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 1 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 1, failed: 0 });
     const after = second.lookup(get) as Candidate;
     expect(after.route).not.toBe(before.route);
     expect(after.route.backend).toEqual({ type: 'network', endpoint: { origin: 'http://10.0.0.2:8080', authority: '10.0.0.2:8080' } });
@@ -121,7 +121,7 @@ describe('TableBuilder', () => {
     // ids moved (the general path), a's backend changed again, c's backend does not compile
     const defs = routes(`z: Path("/z") -> <shunt>; ` + text('http://10.0.0.3:8080', '<"http://10.0.0.1:8080", "http://10.0.0.2:8080">'));
     const third = builder.build(defs);
-    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 1 });
+    expect(builder.stats).toEqual({ compiled: 1, reused: 1, rebound: 1, failed: 1 });
     expect((third.lookup(get) as Candidate).predicates).toBe(before.predicates);
     // c is set aside as a full compilation sets it aside
     expect(third.invalid).toEqual(buildTable(defs, deps()).invalid);
@@ -140,12 +140,12 @@ describe('TableBuilder', () => {
     const first = builder.build(routes(`x: Path("/x") -> <shunt>; p: Path("/p") && Method("GET") -> tag("1") -> <shunt>;`));
     // q ranks like p (same weight): the earlier definition wins
     const second = builder.build(routes(`q: Path("/p") && Header("A", "b") -> tag("2") -> <shunt>; x: Path("/x") -> <shunt>; p: Path("/p") && Method("GET") -> tag("1") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 1, reused: 2, rebound: 0 });
+    expect(builder.stats).toEqual({ compiled: 1, reused: 2, rebound: 0, failed: 0 });
     expect(second.routes[2]).toBe(first.routes[1]);
     const both = request({ url: '/p', method: 'GET', headers: { a: 'b' } });
     expect(second.lookup(both)?.route.id).toBe('q');
     const third = builder.build(routes(`p: Path("/p") && Method("GET") -> tag("1") -> <shunt>; q: Path("/p") && Header("A", "b") -> tag("2") -> <shunt>;`));
-    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 0 });
+    expect(builder.stats).toEqual({ compiled: 0, reused: 2, rebound: 0, failed: 0 });
     expect(third.lookup(both)?.route.id).toBe('p');
   });
 

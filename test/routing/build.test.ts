@@ -1,4 +1,7 @@
-/** buildTable: routes that fail are set aside with a code and reason, the rest still works. */
+/**
+ * buildTable: routes that fail are listed with a code and reason and answer 500 in their place
+ * (fail closed), the rest still works.
+ */
 import { describe, expect, it } from 'vitest';
 import type { RouteDefinition } from '../../src/eskip/definition.js';
 import type { PredicateSpec } from '../../src/spec.js';
@@ -43,7 +46,35 @@ describe('buildTable', () => {
       type: 'network',
       endpoint: { origin: 'http://127.0.0.1:9999', authority: '127.0.0.1:9999' },
     });
-    expect(table.lookup(request({ url: '/a' }))).toBeNull();
+    // each broken route keeps its place and answers 500 there: nothing falls through
+    const a = table.lookup(request({ url: '/a' }))?.route;
+    expect(a?.id).toBe('unknownPredicate');
+    expect(a?.failure).toEqual({ code: ErrorCode.UnknownPredicate, reason: 'unknown predicate Nope' });
+    expect(table.invalid.every((r) => r.failClosed === true)).toBe(true);
+    for (const [url, id] of [['/b', 'unknownFilter'], ['/c', 'badArgs'], ['/e', 'badBackend'], ['/f', 'refused'], ['/g', 'crashed']] as const) {
+      const route = table.lookup(request({ url }))?.route;
+      expect(route?.id).toBe(id);
+      expect(route?.backend).toEqual({ type: 'shunt' });
+      expect(route?.filters).toHaveLength(1);
+    }
+  });
+
+  it('keeps the predicates of a broken route that could be built, a wider match when one could not', () => {
+    const table = tableOf(`
+      admin: Path("/admin/*rest") && Method("GET") -> failing() -> "http://127.0.0.1:9999";
+      open: * -> "http://127.0.0.1:9998";
+      wider: PathSubtree("/w") && Nope() -> <shunt>;
+      narrow: PathSubtree("/w") && Header("X-Open", "1") -> "http://127.0.0.1:9997";
+    `);
+    expect(table.lookup(request({ url: '/admin/secret' }))?.route.id).toBe('admin');
+    expect(table.lookup(request({ url: '/admin/secret' }))?.route.failure?.code).toBe(ErrorCode.InvalidArgs);
+    // Method("GET") was built and kept: other methods are not the broken route's
+    expect(table.lookup(request({ url: '/admin/secret', method: 'POST' }))?.route.id).toBe('open');
+    expect(table.lookup(request({ url: '/other' }))?.route.id).toBe('open');
+    // Nope() left out: the broken route takes /w requests, except the more specific narrow route's
+    expect(table.lookup(request({ url: '/w/x' }))?.route.id).toBe('wider');
+    expect(table.lookup(request({ url: '/w/x', headers: { 'x-open': '1' } }))?.route.id).toBe('narrow');
+    expect(table.routes.map((r) => r.id)).toEqual(['open', 'narrow']);
   });
 
   it('keeps the first of two routes with the same id', () => {
@@ -66,7 +97,11 @@ describe('buildTable', () => {
       backend: { type: 'shunt' },
     };
     const table = buildTable([def], deps());
-    expect(table.invalid).toEqual([{ id: 'twoPaths', code: ErrorCode.InvalidRoute, reason: expect.stringContaining('at most one') }]);
+    expect(table.invalid).toEqual([{ id: 'twoPaths', code: ErrorCode.InvalidRoute, reason: expect.stringContaining('at most one'), failClosed: true }]);
+    // both paths are kept: the first in the tree, the second evaluated
+    expect(table.lookup(request({ url: '/a' }))).toBeNull();
+    expect(table.lookup(request({ url: '/b' }))).toBeNull();
+    expect(buildTable([{ ...def, predicates: [{ name: 'PathSubtree', args: ['/a'] }, { name: 'PathSubtree', args: ['/a/b'] }] }], deps()).lookup(request({ url: '/a/b/c' }))?.route.id).toBe('twoPaths');
   });
 
   it('records foreign exceptions and bad return values of a predicate spec as InvalidArgs', () => {
@@ -79,16 +114,18 @@ describe('buildTable', () => {
     const broken: PredicateSpec = { name: 'Broken', create: () => ({}) as never };
     const table = tableOf(`a: Throws() -> <shunt>; b: Broken() -> <shunt>; c: * -> <shunt>;`, deps(log(), [throwing, broken]));
     expect(table.invalid).toEqual([
-      { id: 'a', code: ErrorCode.InvalidArgs, reason: 'Throws: boom' },
-      { id: 'b', code: ErrorCode.InvalidArgs, reason: expect.stringContaining('did not return a predicate') },
+      { id: 'a', code: ErrorCode.InvalidArgs, reason: 'Throws: boom', failClosed: true },
+      { id: 'b', code: ErrorCode.InvalidArgs, reason: expect.stringContaining('did not return a predicate'), failClosed: true },
     ]);
-    expect(table.lookup(request())?.route.id).toBe('c');
+    // with no predicate left, a and b match every request; of equal weights the first wins
+    expect(table.lookup(request())?.route.id).toBe('a');
+    expect(table.routes.map((r) => r.id)).toEqual(['c']);
   });
 
   it('records a foreign exception of the backend compiler as InvalidBackend', () => {
     const d = { ...deps(), compileBackend: () => { throw new Error('no such thing'); } };
     const table = tableOf(`a: * -> <shunt>;`, d);
-    expect(table.invalid).toEqual([{ id: 'a', code: ErrorCode.InvalidBackend, reason: 'backend: no such thing' }]);
+    expect(table.invalid).toEqual([{ id: 'a', code: ErrorCode.InvalidBackend, reason: 'backend: no such thing', failClosed: true }]);
   });
 
   it('creates filters once per route, in order, and closes those of a route that fails', () => {
