@@ -48,7 +48,10 @@ export interface Observability {
   readonly metrics: Metrics | null;
   readonly tracing: ProxyTracing | null;
   readonly accessLog: AccessLog | null;
-  /** Settles once the OTEL_* exporter has been started (or found missing). */
+  /**
+   * Settles once the exporter the OTEL_* variables ask for has been started, or has been found
+   * not asked for or not startable (logged). Never rejects.
+   */
   readonly ready: Promise<void>;
   /** Flushes the access log and the exporter. */
   shutdown(): Promise<void>;
