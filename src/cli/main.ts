@@ -19,8 +19,7 @@ import { IngressRoutes } from '../sources/kubernetes.js';
 import { IngressDirWatch } from '../sources/ingress-dir.js';
 import { IngressStatusWriter } from '../kubernetes/status.js';
 import { clientIpPolicyFromFlags } from '../proxy/client-ip.js';
-import { loadPlugins, type LoadedPlugins } from '../plugins/load-plugins.js';
-import { SourceError } from '../source-error.js';
+import { loadPlugins } from '../plugins/load-plugins.js';
 import { checkTracingEnv } from '../tracing/otlp-env.js';
 
 /**
@@ -61,18 +60,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const isWorker = cluster.isWorker && process.env.SKIFF_CLUSTER_WORKER === '1';
   const isPrimary = !isWorker && opts.workers > 1;
-  let plugins: LoadedPlugins;
-  try {
-    plugins = await loadPlugins(opts.filterPlugins);
-  } catch (err) {
-    process.stderr.write(startFailure(err));
-    return 1;
-  }
   let config: SkiffConfig;
   let obs: Observability;
   try {
     // The primary of several workers serves no traffic: its metrics are the workers' merged.
     obs = observabilityFrom(opts, log, isPrimary ? 'primary' : isWorker ? 'worker' : 'single');
+    const plugins = await loadPlugins(opts.filterPlugins);
     if (opts.kubernetes && !isWorker) await loadKubernetesSource();
     config = {
       ...configFrom(opts, log, { sources: !isWorker, kubernetesMetrics: obs.kubernetes }),
@@ -96,14 +89,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     await obs.shutdown().catch(() => undefined);
     return code;
   }
-  const primary = isPrimary ? createPrimary(config, { workers: opts.workers, ...(obs.metrics !== null ? { registry: obs.metrics.registry } : {}) }, log) : null;
-  const skiff = primary ?? createSkiff(config);
+  const skiff = isPrimary ? createPrimary(config, { workers: opts.workers, ...(obs.metrics !== null ? { registry: obs.metrics.registry } : {}) }, log) : createSkiff(config);
   // Signals are handled from the start: a pod told to stop while it still waits for its first
   // route table (an unreachable API) must still drain and exit cleanly.
   let stopping: Promise<number> | null = null;
-  const shutdown = (signal: string | null, delay: number | undefined): Promise<number> => {
+  const shutdown = (signal: string, delay: number | undefined): Promise<number> => {
     stopping ??= (async () => {
-      if (signal !== null) log.info('signal received', { signal });
+      log.info('signal received', { signal });
       try {
         await skiff.stop(delay === undefined ? undefined : { drainDelayMs: delay });
         await obs.shutdown().catch(() => undefined);
@@ -118,11 +110,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stopped = new Promise<number>((resolve) => {
     process.once('SIGTERM', () => void shutdown('SIGTERM', undefined).then(resolve));
     process.once('SIGINT', () => void shutdown('SIGINT', 0).then(resolve));
-    // A worker that cannot listen, or a crash loop: the other workers stop and the process exits 1.
-    void primary?.failed.then((reason) => {
-      process.stderr.write(`skiff: ${reason}\n`);
-      return shutdown(null, 0).then(() => resolve(1));
-    });
   });
   try {
     // A signal during start-up wins: stop() ends the sources start() may still be waiting on.
@@ -132,19 +119,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (stopping !== null) return stopping;
     const msg = err instanceof SkiffError ? `${err.code}: ${err.message}` : (err as Error).message;
     log.error('start failed', { error: msg });
-    process.stderr.write(startFailure(err));
     await skiff.stop({ drainDelayMs: 0 }).catch(() => undefined);
     return 1;
   }
   return stopped;
-}
-
-/**
- * The last words of a start that failed: a file's problems as `FILE:LINE:COLUMN: message` lines
- * (the form editors and CI annotations read), anything else after `skiff: `.
- */
-function startFailure(err: unknown): string {
-  return err instanceof SourceError ? `${err.message}\n` : `skiff: ${err instanceof Error ? err.message : String(err)}\n`;
 }
 
 /**
