@@ -73,7 +73,7 @@ export interface IngressContext {
   readonly services: ServiceIndex;
   readonly pathMode: PathMode;
   readonly defaultLoadBalancer: string;
-  readonly externalNames: boolean;
+  readonly externalNames: BackendSettings['externalNames'];
   readonly defaultFilters: Readonly<Record<string, readonly Call[]>>;
   /** Predicates shared by the routes of every Ingress and by successive translations. */
   readonly calls: SharedCalls;
@@ -289,8 +289,8 @@ class IngressTranslator {
     // the paths of one Service get the same resolution object (see resolveFromState): one use
     if (!this.backends.some((u) => u.resolution === resolution)) this.backends.push({ state, ref, settings, resolution });
     if (!resolution.ok) {
-      this.skip(id, ErrorCode.InvalidBackend, resolution.reason);
-      return undefined;
+      this.skip(id, resolution.code ?? ErrorCode.InvalidBackend, resolution.reason);
+      return resolution.answer;
     }
     const value = resolution.value;
     if (value.noEndpoints) return { filters: value.filters, backend: value.backend };

@@ -3,8 +3,10 @@
  * Service port is found by number or name, its endpoints are gathered from every EndpointSlice
  * labelled with the Service's name, and only ready, non-terminating endpoints are kept.
  * One endpoint gives a network backend, several a load-balanced one (sorted, so output is
- * stable), none a local 502 "no endpoints" answer, as Skipper does.
+ * stable), none a local 502 "no endpoints" answer, as Skipper does. An ExternalName Service is
+ * reached by its name only when the policy allows it (off by default, as in Skipper).
  */
+import { ErrorCode, SkiffError } from '../../errors.js';
 import { serviceShapeProblem } from './service-shape.js';
 import type { BackendDefinition, Call } from '../../eskip/definition.js';
 import { SERVICE_NAME_LABEL } from '../objects.js';
@@ -203,7 +205,41 @@ export interface BackendSettings {
   readonly scheme: string;
   /** The load-balancing algorithm for several endpoints. */
   readonly algorithm: string;
-  readonly externalNames: boolean;
+  /** One object per translator: resolutions are kept per policy by identity. */
+  readonly externalNames: ExternalNamePolicy;
+}
+
+/**
+ * Which ExternalName Services a route may reach (Skipper's `-enable-kubernetes-external-names`,
+ * `-kubernetes-only-allowed-external-names` and `-kubernetes-allowed-external-name`). Any
+ * namespace can create such a Service and point it anywhere, so it is off unless turned on.
+ */
+export interface ExternalNamePolicy {
+  readonly enabled: boolean;
+  /** Patterns one of which the name must match; null: any name. */
+  readonly allowed: readonly RegExp[] | null;
+}
+
+export const EXTERNAL_NAMES_OFF: ExternalNamePolicy = Object.freeze({ enabled: false, allowed: null });
+
+/** The policy of the translate options; patterns given as text are compiled here. */
+export function externalNamePolicy(options: {
+  readonly externalNames?: boolean;
+  readonly onlyAllowedExternalNames?: boolean;
+  readonly allowedExternalNames?: readonly (RegExp | string)[];
+}): ExternalNamePolicy {
+  if (options.externalNames !== true) return EXTERNAL_NAMES_OFF;
+  if (options.onlyAllowedExternalNames !== true) return { enabled: true, allowed: null };
+  const allowed = (options.allowedExternalNames ?? []).map((p) => {
+    // without g or y: test() of such a pattern carries lastIndex from one name to the next
+    if (typeof p !== 'string') return p.global || p.sticky ? new RegExp(p.source, p.flags.replace(/[gy]/g, '')) : p;
+    try {
+      return new RegExp(p, 'u');
+    } catch (err) {
+      throw new SkiffError(ErrorCode.InvalidOption, `allowed external name "${p}": ${(err as Error).message}`);
+    }
+  });
+  return { enabled: true, allowed };
 }
 
 /** A resolved backend, with the filters it needs (the 502 answer, the ExternalName Host). */
@@ -214,10 +250,28 @@ export interface ResolvedBackend {
   readonly noEndpoints: boolean;
 }
 
-export type Resolution = { readonly ok: true; readonly value: ResolvedBackend } | { readonly ok: false; readonly reason: string };
+/**
+ * Unresolved: the reason, with a code when it is not SKIFF_ERR_INVALID_BACKEND, and the route to
+ * answer with when the path must not be left to other routes (which may be less protected).
+ */
+export type Resolution =
+  | { readonly ok: true; readonly value: ResolvedBackend }
+  | { readonly ok: false; readonly reason: string; readonly code?: ErrorCode; readonly answer?: LocalAnswer };
+
+/** A backend answered by skiff itself, and its filters. */
+export interface LocalAnswer {
+  readonly backend: BackendDefinition;
+  readonly filters: readonly Call[];
+}
 
 /** The filters of a backend that needs none: one list for every Service. */
 const NO_FILTERS: readonly Call[] = Object.freeze([]);
+
+/**
+ * What the path of an ExternalName skiff will not reach answers: 404, as the path would in Skipper,
+ * which leaves the route out. Left out here, the request could match a wider route of the host.
+ */
+const REFUSED: LocalAnswer = Object.freeze({ backend: Object.freeze({ type: 'shunt' as const }), filters: NO_FILTERS });
 
 const NO_ENDPOINTS: ResolvedBackend = {
   backend: { type: 'shunt' },
@@ -243,7 +297,7 @@ interface ResolvedPort {
   readonly portNumber: number | undefined;
   readonly scheme: string;
   readonly algorithm: string;
-  readonly externalNames: boolean;
+  readonly externalNames: ExternalNamePolicy;
   readonly resolution: Resolution;
 }
 
@@ -296,25 +350,49 @@ function findServicePort(svc: Service, ref: IngressServiceBackend): ServicePort 
   return ports.length === 1 ? ports[0] : undefined;
 }
 
+/**
+ * An ExternalName Service: its name and port, with the name as Host (the external host expects its
+ * own name, not the Ingress host), over https on port 443, as Skipper builds it. Every way it can
+ * fail answers 404 on the path: the Ingress meant the path for that name, not for other routes.
+ */
 function externalName(svc: Service, ref: IngressServiceBackend, wanted: string, settings: BackendSettings): Resolution {
-  const name = svc.metadata.name;
-  if (!settings.externalNames) return { ok: false, reason: `service ${svc.metadata.namespace ?? 'default'}/${name} is of type ExternalName, which is turned off` };
-  const host = svc.spec?.externalName?.trim().toLowerCase();
-  if (!host || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(host)) {
-    return { ok: false, reason: `service ${svc.metadata.namespace ?? 'default'}/${name} has an invalid externalName "${svc.spec?.externalName ?? ''}"` };
+  const service = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
+  const policy = settings.externalNames;
+  const given = svc.spec?.externalName ?? '';
+  // Skipper's wording, so an operator coming from Skipper finds the same words at /routes?invalid
+  if (!policy.enabled) {
+    return refused(`ingress is not enabled to reference external name service ${service} ("${given}"): see --enable-kubernetes-external-names`);
   }
-  // An ExternalName Service may list no ports; the Ingress's port number is then the port.
-  const port = findServicePort(svc, ref)?.port ?? ref.port?.number;
-  if (port === undefined) return { ok: false, reason: `service ${svc.metadata.namespace ?? 'default'}/${name} has no port ${wanted}` };
+  const host = given.trim().toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(host)) {
+    return { ok: false, reason: `service ${service} has an invalid externalName "${given}"`, answer: REFUSED };
+  }
+  if (policy.allowed !== null && !policy.allowed.some((p) => p.test(host))) {
+    return refused(`ingress with not allowed external name service ${service}: "${host}" matches no --kubernetes-allowed-external-name`);
+  }
+  // Skipper dials the target port. An ExternalName Service may list no ports: the Ingress's port
+  // number is then the port.
+  const port = externalPort(findServicePort(svc, ref)) ?? ref.port?.number;
+  if (port === undefined) return { ok: false, reason: `service ${service} has no port ${wanted}`, answer: REFUSED };
+  const scheme = port === 443 ? 'https' : settings.scheme;
   return {
     ok: true,
     value: {
-      backend: { type: 'network', address: `${settings.scheme}://${host}:${port}` },
-      // The external host will expect its own name, not the Ingress host.
+      backend: { type: 'network', address: `${scheme}://${host}:${port}` },
       filters: [{ name: 'setRequestHeader', args: ['Host', host] }],
       noEndpoints: false,
     },
   };
+}
+
+function refused(reason: string): Resolution {
+  return { ok: false, reason, code: ErrorCode.ExternalNameNotAllowed, answer: REFUSED };
+}
+
+/** The target port when it is a number (the API server sets it to the port when left out), else the port. */
+function externalPort(port: ServicePort | undefined): number | undefined {
+  if (port === undefined) return undefined;
+  return typeof port.targetPort === 'number' ? port.targetPort : port.port;
 }
 
 /**

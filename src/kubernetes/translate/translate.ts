@@ -26,7 +26,7 @@ import { catchAllId } from './ids.js';
 import { translateIngress } from './ingress.js';
 import type { Candidate, IngressContext, IngressTranslation } from './ingress.js';
 import { SharedCalls } from './shared-calls.js';
-import { ServiceIndex } from './services.js';
+import { externalNamePolicy, ServiceIndex } from './services.js';
 import type { ClusterSnapshot, IngressRef, SkippedObject, TranslateOptions, TranslationResult } from './types.js';
 
 interface Winner {
@@ -73,7 +73,7 @@ export function ingressContext(options: TranslateOptions, services: ServiceIndex
     services,
     pathMode: options.pathMode ?? 'kubernetes-ingress',
     defaultLoadBalancer: options.defaultLoadBalancer ?? 'roundRobin',
-    externalNames: options.externalNames ?? true,
+    externalNames: externalNamePolicy(options),
     defaultFilters: options.defaultFilters ?? {},
     calls: new SharedCalls(),
   };

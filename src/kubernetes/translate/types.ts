@@ -48,8 +48,15 @@ export interface TranslateOptions {
   readonly catchAllRoutes?: boolean;
   /** Load-balancing algorithm when the Ingress names none. Default `roundRobin`. */
   readonly defaultLoadBalancer?: string;
-  /** Route to ExternalName Services. Default true. */
+  /**
+   * Route to ExternalName Services (Skipper's `-enable-kubernetes-external-names`). Default false:
+   * such a backend's path answers 404 and is reported in `skipped`.
+   */
   readonly externalNames?: boolean;
+  /** With externalNames: only names that match one of `allowedExternalNames` (Skipper's `-kubernetes-only-allowed-external-names`). */
+  readonly onlyAllowedExternalNames?: boolean;
+  /** Patterns for onlyAllowedExternalNames, unanchored like Skipper's (`-kubernetes-allowed-external-name`); text is compiled with the `u` flag. */
+  readonly allowedExternalNames?: readonly (RegExp | string)[];
   /**
    * Filters placed first on every route to a Service, keyed `<service>.<namespace>` (the file names
    * of Skipper's `-default-filters-dir`).

@@ -7,7 +7,7 @@ import type { EndpointSlice, Service } from '../../../src/kubernetes/objects.js'
 import { resolveServiceBackend, ServiceIndex } from '../../../src/kubernetes/translate/services.js';
 import { serviceShapeProblem } from '../../../src/kubernetes/translate/service-shape.js';
 
-const settings = { scheme: 'http', algorithm: 'roundRobin', externalNames: true };
+const settings = { scheme: 'http', algorithm: 'roundRobin', externalNames: { enabled: true, allowed: null } };
 const meta = { namespace: 'ns', name: 'svc' };
 const good: Service = { metadata: meta, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
 

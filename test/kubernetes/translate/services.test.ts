@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Service } from '../../../src/kubernetes/objects.js';
 import { naturalOrder, readyEndpoints, resolveServiceBackend, ServiceIndex } from '../../../src/kubernetes/translate/services.js';
 
-const settings = { scheme: 'http', algorithm: 'roundRobin', externalNames: true };
+const settings = { scheme: 'http', algorithm: 'roundRobin', externalNames: { enabled: true, allowed: null } };
 
 function slice(name: string, service: string, ports: EndpointSlice['ports'], endpoints: EndpointSlice['endpoints']): EndpointSlice {
   return { metadata: { namespace: 'ns', name, labels: { 'kubernetes.io/service-name': service } }, ports, endpoints };
