@@ -23,6 +23,8 @@ export const ErrorCode = {
   InvalidIngress: 'SKIFF_ERR_INVALID_INGRESS',
   InvalidOption: 'SKIFF_ERR_INVALID_OPTION',
   Plugin: 'SKIFF_ERR_PLUGIN',
+  /** A file or directory a route source names that cannot be read. */
+  Source: 'SKIFF_ERR_SOURCE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -19,7 +19,8 @@ import { IngressRoutes } from '../sources/kubernetes.js';
 import { IngressDirWatch } from '../sources/ingress-dir.js';
 import { IngressStatusWriter } from '../kubernetes/status.js';
 import { clientIpPolicyFromFlags } from '../proxy/client-ip.js';
-import { loadPlugins } from '../plugins/load-plugins.js';
+import { loadPlugins, type LoadedPlugins } from '../plugins/load-plugins.js';
+import { SourceError } from '../source-error.js';
 import { checkTracingEnv } from '../tracing/otlp-env.js';
 
 /**
@@ -60,12 +61,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const isWorker = cluster.isWorker && process.env.SKIFF_CLUSTER_WORKER === '1';
   const isPrimary = !isWorker && opts.workers > 1;
+  let plugins: LoadedPlugins;
+  try {
+    plugins = await loadPlugins(opts.filterPlugins);
+  } catch (err) {
+    process.stderr.write(startFailure(err));
+    return 1;
+  }
   let config: SkiffConfig;
   let obs: Observability;
   try {
     // The primary of several workers serves no traffic: its metrics are the workers' merged.
     obs = observabilityFrom(opts, log, isPrimary ? 'primary' : isWorker ? 'worker' : 'single');
-    const plugins = await loadPlugins(opts.filterPlugins);
     if (opts.kubernetes && !isWorker) await loadKubernetesSource();
     config = {
       ...configFrom(opts, log, { sources: !isWorker, kubernetesMetrics: obs.kubernetes }),
@@ -119,10 +126,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (stopping !== null) return stopping;
     const msg = err instanceof SkiffError ? `${err.code}: ${err.message}` : (err as Error).message;
     log.error('start failed', { error: msg });
+    process.stderr.write(startFailure(err));
     await skiff.stop({ drainDelayMs: 0 }).catch(() => undefined);
     return 1;
   }
   return stopped;
+}
+
+/**
+ * The last words of a start that failed: a file's problems as `FILE:LINE:COLUMN: message` lines
+ * (the form editors and CI annotations read), anything else after `skiff: `.
+ */
+function startFailure(err: unknown): string {
+  return err instanceof SourceError ? `${err.message}\n` : `skiff: ${err instanceof Error ? err.message : String(err)}\n`;
 }
 
 /**

@@ -22,9 +22,12 @@ interface PredicateChecks {
 
 class Parser {
   private readonly lx: Lexer;
+  /** Where each route of document() starts (its id, or its first token), when asked for. */
+  readonly starts: number[] | null;
 
-  constructor(text: string) {
+  constructor(text: string, withStarts = false) {
     this.lx = new Lexer(text);
+    this.starts = withStarts ? [] : null;
     this.lx.next();
   }
 
@@ -32,12 +35,18 @@ class Parser {
     const lx = this.lx;
     this.skipSemicolons();
     if (lx.kind() === TokenKind.Eof) return [];
-    if (lx.kind() === TokenKind.Star) return this.bareRoute(undefined, 0);
+    if (lx.kind() === TokenKind.Star) {
+      this.starts?.push(lx.start);
+      return this.bareRoute(undefined, 0);
+    }
     if (lx.kind() !== TokenKind.Symbol) lx.expected('route id or route expression');
     const first = lx.value;
     const firstStart = lx.start;
     lx.next();
-    if (lx.kind() === TokenKind.OpenParen) return this.bareRoute(first, firstStart);
+    if (lx.kind() === TokenKind.OpenParen) {
+      this.starts?.push(firstStart);
+      return this.bareRoute(first, firstStart);
+    }
     if (lx.kind() !== TokenKind.Colon) lx.expected('":" after route id');
 
     const routes: RouteDefinition[] = [];
@@ -54,6 +63,7 @@ class Parser {
       }
       seen.set(id, idStart);
       lx.next();
+      this.starts?.push(idStart);
       routes.push(this.routeBody(id, undefined, 0));
       lx.context = ` (after route "${id}")`;
       if (lx.kind() === TokenKind.Eof) break;
@@ -304,6 +314,46 @@ function schemeOf(endpoint: string): string {
 /** Parses an eskip document: `id: route; id: route` (trailing `;` optional), or one bare route. */
 export function parseRoutes(text: string): RouteDefinition[] {
   return new Parser(text).document();
+}
+
+/** A 1-based line and column (columns count Unicode code points, as in parse errors). */
+export interface RoutePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * parseRoutes() and where each route starts (its id), for messages that point into the file:
+ * `positions[i]` belongs to `routes[i]`. The definitions are the same as parseRoutes() gives.
+ */
+export function parseRoutesWithPositions(text: string): { routes: RouteDefinition[]; positions: RoutePosition[] } {
+  const parser = new Parser(text, true);
+  const routes = parser.document();
+  return { routes, positions: positionsOf(text, parser.starts ?? []) };
+}
+
+/** Positions of ascending offsets in one pass over the text. */
+function positionsOf(text: string, offsets: readonly number[]): RoutePosition[] {
+  const out: RoutePosition[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let at = 0;
+  for (const offset of offsets) {
+    for (let nl = text.indexOf('\n', at); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    at = lineStart;
+    // columns count code points: a surrogate pair is one character to the reader
+    let column = 1;
+    for (let i = lineStart; i < offset; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < offset) i++;
+      column++;
+    }
+    out.push({ line, column });
+  }
+  return out;
 }
 
 /** Parses exactly one route, with or without id. */

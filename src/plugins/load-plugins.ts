@@ -6,15 +6,19 @@
  *   export const filters = [{ name: 'apiDeprecation', create(args) { ... return { request(ctx) {...} } } }];
  *   export default { filters, predicates };
  *
- * Everything is checked at load time, and a bad module stops start-up with SkiffError Plugin
- * naming the file. Each spec is wrapped so that a plugin whose create() throws something other
+ * Everything is checked at load time, and a bad module stops start-up with a SourceError (code
+ * Plugin) naming the file, and the line and column where there is one (a syntax error, an
+ * exception thrown while the module runs). Each spec is wrapped so that a plugin whose create() throws something other
  * than a SkiffError, or returns something that is not a filter or predicate, sets only its route
  * aside (InvalidArgs) like a built-in with bad arguments.
  */
+import { spawnSync } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Arg, Filter, FilterSpec, Predicate, PredicateSpec } from '../spec.js';
 import { ErrorCode, SkiffError } from '../errors.js';
+import { SourceError } from '../source-error.js';
 
 export interface LoadedPlugins {
   readonly filters: FilterSpec[];
@@ -52,12 +56,60 @@ export async function loadFilterPlugins(files: readonly string[]): Promise<Filte
 }
 
 async function importPlugin(file: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(resolve(file)).href;
+  const path = resolve(file);
+  try {
+    await stat(path);
+  } catch (err) {
+    throw pluginError(file, `cannot read: ${(err as Error).message}`, err);
+  }
+  const url = pathToFileURL(path).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    throw pluginError(file, `cannot load: ${err instanceof Error ? err.message : String(err)}`, err);
+    const message = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
+    const thrown = thrownAt(err, [url, path]);
+    if (thrown !== undefined) throw pluginError(file, `cannot load: ${message}`, err, thrown);
+    const syntax = syntaxError(path);
+    if (syntax !== undefined) throw pluginError(file, `cannot load: ${syntax.message}`, err, syntax);
+    throw pluginError(file, `cannot load: ${message}`, err);
   }
+}
+
+/**
+ * The syntax error of a module, with its position. Node's import error carries none (its stack
+ * is the loader's), but `node --check` prints `FILE:LINE`, the line, a caret under the column,
+ * and the error. Only run when a plugin failed to load, so the extra process costs nothing in
+ * the normal case.
+ */
+function syntaxError(path: string): (Position & { message: string }) | undefined {
+  const check = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 10_000 });
+  const lines = (check.stderr ?? '').split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${path}:`) && /:\d+$/.test(l));
+  if (at === -1) return undefined;
+  const line = Number(lines[at]!.slice(path.length + 1));
+  const caret = lines[at + 2]?.indexOf('^') ?? -1;
+  const message = lines.slice(at + 3).find((l) => /^\w*Error\b/.test(l)) ?? 'SyntaxError';
+  return { line, column: caret >= 0 ? caret + 1 : 1, message };
+}
+
+/** The first stack frame inside the module itself: where an exception while it ran was thrown. */
+function thrownAt(err: unknown, names: readonly string[]): Position | undefined {
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  for (const frame of stack.split('\n')) {
+    if (!frame.trimStart().startsWith('at ')) continue;
+    for (const name of names) {
+      const i = frame.indexOf(`${name}:`);
+      if (i === -1) continue;
+      const m = /^:(\d+):(\d+)/.exec(frame.slice(i + name.length));
+      if (m !== null) return { line: Number(m[1]), column: Number(m[2]) };
+    }
+  }
+  return undefined;
+}
+
+interface Position {
+  readonly line: number;
+  readonly column: number;
 }
 
 function exportedSpecs(file: string, mod: Record<string, unknown>): { filters: FilterSpec[]; predicates: PredicateSpec[] } {
@@ -130,6 +182,6 @@ function callCreate<T>(file: string, name: string, create: () => T): T {
   }
 }
 
-function pluginError(file: string, message: string, cause?: unknown): SkiffError {
-  return new SkiffError(ErrorCode.Plugin, `plugin ${file}: ${message}`, cause === undefined ? undefined : { cause });
+function pluginError(file: string, message: string, cause?: unknown, at?: Position): SourceError {
+  return new SourceError([{ file, ...at, code: ErrorCode.Plugin, message }], cause === undefined ? undefined : { cause });
 }

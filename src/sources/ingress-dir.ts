@@ -1,14 +1,18 @@
 /**
  * `--ingress-dir DIR`: Kubernetes manifests (*.yaml, *.yml, *.json, in subdirectories too) read
  * as if they came from the API, and read again when the tree changes. A file that fails to parse
- * keeps its last good objects; the error is logged and reported with the invalid routes.
+ * keeps its last good objects; the error is logged and reported with the invalid routes. At
+ * start, a file that cannot be read or parsed stops the start instead (SourceError,
+ * `FILE:LINE:COLUMN: message`): there are no good objects yet to keep.
  * Hidden entries (`.git`, the `..data` links of a ConfigMap mount) are skipped, but links to
  * files are followed, so a mounted ConfigMap works as it is updated.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { ErrorCode, SkiffError } from '../errors.js';
+import { SourceError, type SourceProblem } from '../source-error.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { emptyManifestObjects, mergeManifests, parseManifests } from '../kubernetes/manifests.js';
@@ -27,6 +31,18 @@ interface FileState {
   problems: readonly ManifestProblem[];
   /** Why the current text was rejected, if it was. */
   error: ManifestProblem | null;
+  /** The same, located in the file. */
+  problem: SourceProblem | null;
+}
+
+/** A manifest file as last read, for tools that point into it (`skiff check`). */
+export interface ManifestFile {
+  /** The directory as given joined with `origin`, as messages show it. */
+  readonly file: string;
+  /** Relative to the directory: the `source` of the file's problems. */
+  readonly origin: string;
+  /** Null when the file could not be read. */
+  readonly text: string | null;
 }
 
 export interface IngressDirWatchOptions {
@@ -38,6 +54,8 @@ export interface IngressDirWatchOptions {
 export class IngressDirWatch implements SnapshotProvider {
   readonly name = 'ingress-dir';
   readonly dir: string;
+  /** The directory as given, for messages. */
+  private readonly givenDir: string;
   private readonly log: Logger;
   private readonly debounceMs: number;
   private readonly files = new Map<string, FileState>();
@@ -57,6 +75,7 @@ export class IngressDirWatch implements SnapshotProvider {
 
   constructor(dir: string, options: IngressDirWatchOptions = {}) {
     this.dir = resolve(dir);
+    this.givenDir = dir;
     this.log = options.log ?? silentLogger;
     this.debounceMs = options.debounceMs ?? 100;
   }
@@ -65,7 +84,11 @@ export class IngressDirWatch implements SnapshotProvider {
     return this.isReady;
   }
 
-  /** Reads the tree once; rejects with SkiffError (InvalidOption) when the directory cannot be read. */
+  /**
+   * Reads the tree once; rejects with SkiffError (InvalidOption) when the directory cannot be
+   * read, and with a SourceError (one problem per file) when a manifest cannot be read or parsed.
+   * Objects that parse but cannot be used are not a reason to stop: they are reported in problems().
+   */
   start(): Promise<void> {
     this.started ??= (async () => {
       const found = await this.scan();
@@ -73,6 +96,11 @@ export class IngressDirWatch implements SnapshotProvider {
         throw new SkiffError(ErrorCode.InvalidOption, `--ingress-dir ${this.dir}: ${this.dirError?.reason ?? 'cannot be read'}`);
       }
       await this.apply(found);
+      const broken = [...this.files.values()].flatMap((f) => (f.problem !== null ? [f.problem] : []));
+      if (broken.length > 0) {
+        await this.stop();
+        throw new SourceError(broken);
+      }
       this.isReady = true;
       this.log.info('ingress dir loaded', { dir: this.dir, ...this.counts() });
     })();
@@ -99,6 +127,11 @@ export class IngressDirWatch implements SnapshotProvider {
 
   problems(): readonly InvalidRoute[] {
     return this.currentProblems;
+  }
+
+  /** The manifest files of the last read, in the order their objects were merged. */
+  manifestFiles(): readonly ManifestFile[] {
+    return [...this.files.entries()].map(([path, f]) => ({ file: this.displayPath(path), origin: this.originOf(path), text: f.text }));
   }
 
   /**
@@ -224,26 +257,31 @@ export class IngressDirWatch implements SnapshotProvider {
         this.files.delete(path);
         return true;
       }
-      return this.reject(path, prev, `cannot read: ${(err as Error).message}`, ErrorCode.InvalidOption, null);
+      const reason = `cannot read: ${(err as Error).message}`;
+      return this.reject(path, prev, reason, ErrorCode.InvalidOption, null, { file: this.displayPath(path), code: ErrorCode.Source, message: reason });
     }
     if (prev !== undefined && prev.text === text) return false;
     try {
       const parsed = parseManifests(text, origin);
-      this.files.set(path, { text, objects: parsed.objects, problems: parsed.problems, error: null });
+      this.files.set(path, { text, objects: parsed.objects, problems: parsed.problems, error: null, problem: null });
       for (const p of parsed.problems) this.log.warn('ingress manifest object left out', { file: origin, object: p.object, reason: p.reason });
       this.log.info('ingress manifest loaded', { file: origin, ...countsOf(parsed.objects), ignored: parsed.ignored });
       return true;
     } catch (err) {
       const code = err instanceof SkiffError ? err.code : ErrorCode.Parse;
-      return this.reject(path, prev, (err as Error).message, code, text);
+      const message = (err as Error).message;
+      // The message starts with the origin, which the located form puts in front already.
+      const detail = (message.startsWith(`${origin}: `) ? message.slice(origin.length + 2) : message).replace(/ at line \d+, column \d+:?$/, '');
+      return this.reject(path, prev, message, code, text, { file: this.displayPath(path), ...yamlErrorPosition(text), code, message: detail });
     }
   }
 
-  private reject(path: string, prev: FileState | undefined, reason: string, code: string, text: string | null): boolean {
+  private reject(path: string, prev: FileState | undefined, reason: string, code: string, text: string | null, problem: SourceProblem): boolean {
     const origin = this.originOf(path);
-    this.log.error('ingress manifest rejected, keeping its last good objects', { file: origin, reason });
+    // Before the first read there is nothing to keep: start() reports the problem instead.
+    if (this.isReady) this.log.error('ingress manifest rejected, keeping its last good objects', { file: origin, reason });
     const error: ManifestProblem = { object: origin, code, reason, origin };
-    this.files.set(path, { text, objects: prev?.objects ?? emptyManifestObjects(), problems: prev?.problems ?? [], error });
+    this.files.set(path, { text, objects: prev?.objects ?? emptyManifestObjects(), problems: prev?.problems ?? [], error, problem });
     return prev?.error?.reason !== reason;
   }
 
@@ -312,9 +350,29 @@ export class IngressDirWatch implements SnapshotProvider {
     return relative(this.dir, path) || path;
   }
 
+  /** A file as messages show it: under the directory as it was given. */
+  private displayPath(path: string): string {
+    return join(this.givenDir, this.originOf(path));
+  }
+
   private counts(): Record<string, number> {
     return { files: this.files.size, ...countsOf(this.current) };
   }
+}
+
+/**
+ * Where the first YAML error of a text is (parseManifests names only the document). Only called
+ * for a text that failed, so parsing it again costs nothing in the normal case.
+ */
+function yamlErrorPosition(text: string): { line?: number; column?: number } {
+  const lineCounter = new LineCounter();
+  for (const doc of parseAllDocuments(text, { lineCounter })) {
+    const error = doc.errors[0];
+    if (error === undefined) continue;
+    const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
+    return { line: pos.line, column: pos.col };
+  }
+  return {};
 }
 
 function countsOf(o: ClusterSnapshot): Record<string, number> {

@@ -1,7 +1,9 @@
 /**
- * eskip routes files (`--routes-file`), reloaded when they change. A file that fails to parse
- * keeps its last good routes and the error is logged and shown with the invalid routes, so a
- * typo never empties the table.
+ * eskip routes files (`--routes-file`), reloaded when they change. At start, a file that cannot
+ * be read or parsed stops the start (SourceError, `FILE:LINE:COLUMN: message`): a router that
+ * came up "ready" with no routes would take traffic it can only answer 404. After that, a file
+ * that fails to parse keeps its last good routes and the error is logged and shown with the
+ * invalid routes, so a typo never empties the table.
  */
 import { readFile } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
@@ -11,16 +13,22 @@ import type { InvalidRoute } from '../routing/route.js';
 import type { RouteSourceHandle, SourceUpdate } from './source.js';
 import type { Logger } from '../log.js';
 import { parseRoutes } from '../eskip/parser.js';
-import { SkiffError } from '../errors.js';
+import { EskipParseError } from '../eskip/lexer.js';
+import { ErrorCode, SkiffError } from '../errors.js';
+import { SourceError, type SourceProblem } from '../source-error.js';
 
 interface FileState {
   routes: readonly RouteDefinition[];
   error: InvalidRoute | null;
+  /** The error as a located problem, for the start-up failure. */
+  problem: SourceProblem | null;
 }
 
 export class RoutesFileSource implements RouteSourceHandle {
   readonly name = 'routes-file';
   private readonly paths: string[];
+  /** The paths as given, for messages. */
+  private readonly given: Map<string, string>;
   private readonly files = new Map<string, FileState>();
   private readonly watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -32,11 +40,24 @@ export class RoutesFileSource implements RouteSourceHandle {
     private readonly debounceMs = 100,
   ) {
     this.paths = paths.map((p) => resolve(p));
+    this.given = new Map(paths.map((p) => [resolve(p), p]));
   }
 
+  /**
+   * Reads every file; rejects with a SourceError, one problem per file that cannot be read or
+   * parsed, before anything is watched or reported. An empty file is only warned about.
+   */
   async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
-    this.onUpdate = onUpdate;
     for (const p of this.paths) await this.load(p);
+    const problems = this.paths.map((p) => this.files.get(p)?.problem ?? null).filter((p): p is SourceProblem => p !== null);
+    if (problems.length > 0) {
+      this.files.clear();
+      throw new SourceError(problems);
+    }
+    for (const p of this.paths) {
+      if (this.files.get(p)?.routes.length === 0) this.log.warn('routes file has no routes', { file: this.given.get(p) ?? p });
+    }
+    this.onUpdate = onUpdate;
     // Watch the directories, not the files: editors and ConfigMap mounts replace files by rename.
     for (const dir of new Set(this.paths.map((p) => dirname(p)))) {
       const names = new Set(this.paths.filter((p) => dirname(p) === dir).map((p) => basename(p)));
@@ -77,24 +98,31 @@ export class RoutesFileSource implements RouteSourceHandle {
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      return this.keep(path, prev, `cannot read routes file: ${(err as Error).message}`, 'SKIFF_ERR_SOURCE');
+      const message = `cannot read: ${(err as Error).message}`;
+      return this.keep(path, prev, `cannot read routes file: ${(err as Error).message}`, ErrorCode.Source, { file: this.given.get(path) ?? path, code: ErrorCode.Source, message });
     }
     try {
       const routes = parseRoutes(text);
       const same = prev !== undefined && prev.error === null && sameText(prev.routes, routes);
-      this.files.set(path, { routes, error: null });
+      this.files.set(path, { routes, error: null, problem: null });
       if (!same) this.log.info('routes file loaded', { file: path, routes: routes.length });
       return !same;
     } catch (err) {
-      const code = err instanceof SkiffError ? err.code : 'SKIFF_ERR_PARSE';
-      return this.keep(path, prev, (err as Error).message, code);
+      const code = err instanceof SkiffError ? err.code : ErrorCode.Parse;
+      const file = this.given.get(path) ?? path;
+      const problem: SourceProblem =
+        err instanceof EskipParseError
+          ? { file, line: err.line, column: err.column, code, message: err.detail }
+          : { file, code, message: (err as Error).message };
+      return this.keep(path, prev, (err as Error).message, code, problem);
     }
   }
 
-  private keep(path: string, prev: FileState | undefined, reason: string, code: string): boolean {
-    this.log.error('routes file rejected, keeping the last good routes', { file: path, reason });
+  private keep(path: string, prev: FileState | undefined, reason: string, code: string, problem: SourceProblem): boolean {
+    // Before the first good load there is nothing to keep: start() reports the problem instead.
+    if (this.onUpdate !== null) this.log.error('routes file rejected, keeping the last good routes', { file: path, reason });
     const error: InvalidRoute = { id: basename(path), code, reason, source: path };
-    this.files.set(path, { routes: prev?.routes ?? [], error });
+    this.files.set(path, { routes: prev?.routes ?? [], error, problem });
     return prev?.error?.reason !== reason;
   }
 

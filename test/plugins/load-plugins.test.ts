@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFilterPlugins, loadPlugins } from '../../src/plugins/load-plugins.js';
 import { ErrorCode, SkiffError } from '../../src/errors.js';
+import { SourceError } from '../../src/source-error.js';
 import { startEcho, type Received, type TestServer } from '../helpers/upstream.js';
 import { startSkiff } from '../helpers/skiff.js';
 import { json, request } from '../helpers/http.js';
@@ -111,6 +112,16 @@ describe('refused modules', () => {
     expect((await pluginError([join(dir, 'nope.js')])).message).toContain('nope.js');
     const broken = await plugin('broken.mjs', 'export const filters = [;');
     expect((await pluginError([broken])).message).toContain('broken.mjs');
+  });
+
+  it('points at the line and column of a syntax error or of an exception thrown while the module runs', async () => {
+    const syntax = await plugin('syntax.mjs', 'export const filters = [];\nconst = 5;\n');
+    const e1 = await pluginError([syntax]);
+    expect(e1).toBeInstanceOf(SourceError);
+    expect(e1.message).toBe(`${syntax}:2:7: cannot load: SyntaxError: Unexpected token '='`);
+    const throws = await plugin('throws.mjs', 'export const filters = [];\nconst x = null;\nx.foo();\n');
+    expect((await pluginError([throws])).message).toMatch(new RegExp(`^${throws}:3:3: cannot load: TypeError: `));
+    expect((await pluginError([join(dir, 'nope.js')])).message).toMatch(new RegExp(`^${join(dir, 'nope.js')}: cannot read: ENOENT`));
   });
 
   it('modules without specs, or with malformed ones', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngressDirWatch } from '../../src/sources/ingress-dir.js';
+import { SourceError } from '../../src/source-error.js';
 import type { ClusterSnapshot } from '../../src/kubernetes/translate/index.js';
 
 const ingress = (name: string, namespace = 'team', service = 'web'): string => `apiVersion: networking.k8s.io/v1
@@ -84,6 +85,22 @@ describe('IngressDirWatch', () => {
     const dir = await tempDir();
     const { w } = track(join(dir, 'missing'));
     await expect(w.start()).rejects.toMatchObject({ code: 'SKIFF_ERR_INVALID_OPTION' });
+  });
+
+  it('fails to start on a manifest that does not parse, naming the file, line and column of the error', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'good.yaml'), ingress('good'));
+    await mkdir(join(dir, 'team'));
+    await writeFile(join(dir, 'team', 'app.yaml'), ingress('a') + '---\nkind: Service\nmetadata: {name: [broken\n');
+    const { w, changes } = track(dir);
+    const error = await w.start().then(() => null, (err: unknown) => err);
+    expect(error).toBeInstanceOf(SourceError);
+    const e = error as SourceError;
+    expect(e.code).toBe('SKIFF_ERR_PARSE');
+    expect(e.problems).toEqual([expect.objectContaining({ file: join(dir, 'team', 'app.yaml'), line: 16, code: 'SKIFF_ERR_PARSE' })]);
+    expect(e.message).toMatch(new RegExp(`^${join(dir, 'team', 'app.yaml')}:16:\\d+: document 2: `));
+    expect(w.ready).toBe(false);
+    expect(changes).toEqual([]);
   });
 
   it('follows changes: a new file, an edited file, a new subdirectory, a removed file', async () => {
