@@ -21,6 +21,7 @@ import { IngressStatusWriter } from '../kubernetes/status.js';
 import { clientIpPolicyFromFlags } from '../proxy/client-ip.js';
 import { loadPlugins, type LoadedPlugins } from '../plugins/load-plugins.js';
 import { SourceError } from '../source-error.js';
+import { translateOptionsFrom } from './translate-options.js';
 import { checkTracingEnv } from '../tracing/otlp-env.js';
 
 /**
@@ -212,10 +213,7 @@ function ingressRoutesFrom(opts: CliOptions, log: Logger, metrics: KubernetesMet
     if (names.has(l.name)) throw new SkiffError('SKIFF_ERR_INVALID_OPTION', `--listener ${l.name}: the listener name is already taken`);
     names.add(l.name);
   }
-  // With several listeners, the cluster's default class must not join every listener's classes:
-  // an `internal` default class would then leak onto the external listener. Each listener serves
-  // the classes it lists; class-less Ingresses go to the listener that lists the default class.
-  const translate = { acceptDefaultClass: opts.listeners.length === 0, healthcheckSources: opts.healthCheckSourceRanges };
+  const translate = translateOptionsFrom(opts);
   const publishing = opts.publishStatusAddress !== null || opts.listeners.some((l) => l.statusAddresses.length > 0);
   if (opts.ingressDir !== null) {
     if (publishing) log.warn('status addresses (--publish-status-address, --listener ...=ADDRESS) are ignored with --ingress-dir (there is no API to write to)');
