@@ -30,21 +30,29 @@ describe('inFlight through the proxy', () => {
   const t = stoppedAfterEach();
 
   it('counts a request while its backend works and gives it back after the answer or a failure', async () => {
+    // The count goes up when skiff dispatches, before the backend has the request: waiting for
+    // the count alone raced the handler under load, and release() then ended nothing.
     let release: () => void = () => {};
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
     const backend = (t.backend = await startServer((req, res) => {
       if (req.url === '/fail') {
         req.socket.destroy();
         return;
       }
       release = () => res.end('ok');
+      arrived();
     }));
     const proxy = (t.proxy = await startSkiff(`r: * -> "${backend.url}";`));
     const endpoint = { origin: backend.url, authority: '' };
     const pending = fetch(`${proxy.url}/slow`);
-    for (let i = 0; i < 100 && inFlight.count(endpoint) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await reached;
     expect(inFlight.count(endpoint)).toBe(1);
     release();
-    expect((await pending).status).toBe(200);
+    const answer = await pending;
+    expect(answer.status).toBe(200);
+    // the body's end comes after skiff gave the count back (upstreamDone, then res.end)
+    expect(await answer.text()).toBe('ok');
     expect(inFlight.count(endpoint)).toBe(0);
     expect((await fetch(`${proxy.url}/fail`)).status).toBeGreaterThanOrEqual(500);
     expect(inFlight.count(endpoint)).toBe(0);
