@@ -25,6 +25,8 @@ export const ErrorCode = {
   Plugin: 'SKIFF_ERR_PLUGIN',
   /** A file or directory a route source names that cannot be read. */
   Source: 'SKIFF_ERR_SOURCE',
+  /** A listener (proxy or support) that cannot be bound: port taken, no permission, no such address. */
+  Listen: 'SKIFF_ERR_LISTEN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

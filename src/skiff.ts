@@ -36,6 +36,7 @@ import { noopObserver } from './proxy/observer.js';
 import { closeGracefully, createProxyServer, listen } from './proxy/listener.js';
 import { createSupportServer } from './support/server.js';
 import { createLogger } from './log.js';
+import { ListenError } from './listen-error.js';
 
 export interface ListenerConfig {
   /** Shown in /routes?listener= and logs, e.g. `external`. */
@@ -75,8 +76,10 @@ export interface SkiffConfig {
   /** Shutdown hooks: `onDrain` as draining starts, `afterDrainDelay` before the listeners close. */
   readonly onDrain?: () => void;
   readonly afterDrainDelay?: () => Promise<void>;
-  /** An extra readiness condition for /readyz (e.g. workers listening). */
-  readonly readyCheck?: () => boolean;
+  /** An extra readiness condition for /readyz (e.g. workers listening): null when met, else why not. */
+  readonly readyCheck?: () => string | null;
+  /** Liveness for /healthz: null while live, else the fatal problem the process stops for. */
+  readonly healthCheck?: () => string | null;
   /** Called after every table build with its duration in seconds. */
   readonly onRebuild?: (listener: string, seconds: number) => void;
   /** Called after every table swap, e.g. for metrics. */
@@ -185,14 +188,17 @@ export function createSkiff(config: SkiffConfig): Skiff {
         const s = config.support ?? { host: '127.0.0.1', port: 9911 };
         supportServer = createSupportServer(
           {
-            ready: () => [...allSources].every((src) => ready.has(src)) && (config.readyCheck?.() ?? true),
+            notReady: () => ([...allSources].every((src) => ready.has(src)) ? (config.readyCheck?.() ?? null) : 'no route table yet'),
+            unhealthy: () => config.healthCheck?.() ?? null,
             draining: () => draining,
             tables: () => new Map(listeners.map((l) => [l.config.name, l.router.current])),
             invalid: (name) => listeners.find((l) => l.config.name === name)?.invalid ?? [],
           },
           config.metrics,
         );
-        supportAddress = await listen(supportServer, s.host, s.port);
+        supportAddress = await listen(supportServer, s.host, s.port).catch((err: unknown) => {
+          throw new ListenError(null, s.host, s.port, err);
+        });
       }
       for (const src of allSources) {
         const owners = listeners.filter((l) => shared.includes(src) || (l.config.sources ?? []).includes(src));
@@ -217,7 +223,9 @@ export function createSkiff(config: SkiffConfig): Skiff {
           draining: () => draining,
         };
         l.server = createProxyServer(rt, { proto: l.config.proto ?? 'http' });
-        const bound = await listen(l.server, l.config.host, l.config.port);
+        const bound = await listen(l.server, l.config.host, l.config.port).catch((err: unknown) => {
+          throw new ListenError(l.config.name, l.config.host, l.config.port, err);
+        });
         addresses.set(l.config.name, bound);
         log.info('listening', { listener: l.config.name, address: `${bound.host}:${bound.port}` });
       }

@@ -97,13 +97,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     await obs.shutdown().catch(() => undefined);
     return code;
   }
-  const skiff = isPrimary ? createPrimary(config, { workers: opts.workers, ...(obs.metrics !== null ? { registry: obs.metrics.registry } : {}) }, log) : createSkiff(config);
+  const primary = isPrimary ? createPrimary(config, { workers: opts.workers, ...(obs.metrics !== null ? { registry: obs.metrics.registry } : {}) }, log) : null;
+  const skiff = primary ?? createSkiff(config);
   // Signals are handled from the start: a pod told to stop while it still waits for its first
   // route table (an unreachable API) must still drain and exit cleanly.
   let stopping: Promise<number> | null = null;
-  const shutdown = (signal: string, delay: number | undefined): Promise<number> => {
+  const shutdown = (signal: string | null, delay: number | undefined): Promise<number> => {
     stopping ??= (async () => {
-      log.info('signal received', { signal });
+      if (signal !== null) log.info('signal received', { signal });
       try {
         await skiff.stop(delay === undefined ? undefined : { drainDelayMs: delay });
         await obs.shutdown().catch(() => undefined);
@@ -118,6 +119,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stopped = new Promise<number>((resolve) => {
     process.once('SIGTERM', () => void shutdown('SIGTERM', undefined).then(resolve));
     process.once('SIGINT', () => void shutdown('SIGINT', 0).then(resolve));
+    // A worker that cannot listen, or a crash loop: the other workers stop and the process exits 1.
+    void primary?.failed.then((reason) => {
+      process.stderr.write(`skiff: ${reason}\n`);
+      return shutdown(null, 0).then(() => resolve(1));
+    });
   });
   try {
     // A signal during start-up wins: stop() ends the sources start() may still be waiting on.

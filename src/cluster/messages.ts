@@ -32,6 +32,11 @@ export type PrimaryMessage =
 export type WorkerMessage =
   | { readonly skiff: 'listening'; readonly listener: string; readonly host: string; readonly port: number }
   | { readonly skiff: 'ready' }
+  /**
+   * A listener could not be bound (port taken, no permission): a replacement would fail alike,
+   * so the primary stops the process. `reason` names the listener, address and cause.
+   */
+  | { readonly skiff: 'cannot-listen'; readonly listener: string | null; readonly reason: string }
   /** A change could not be applied: send the whole list of this listener. */
   | { readonly skiff: 'resend'; readonly listener: string }
   | { readonly skiff: 'metrics-reply'; readonly id: number; readonly metrics: unknown };

@@ -6,6 +6,7 @@
 import type { SkiffConfig } from '../skiff.js';
 import type { Logger } from '../log.js';
 import { createSkiff } from '../skiff.js';
+import { ListenError } from '../listen-error.js';
 import { RouteInbox, send } from './inbox.js';
 
 export async function runWorker(config: SkiffConfig, log: Logger): Promise<number> {
@@ -38,6 +39,14 @@ export async function runWorker(config: SkiffConfig, log: Logger): Promise<numbe
         for (const [listener, a] of skiff.addresses) send({ skiff: 'listening', listener, host: a.host, port: a.port });
       },
       (err: unknown) => {
+        if (err instanceof ListenError) {
+          // Every replacement would fail alike: the primary stops the process. This worker waits
+          // for its drain (or the primary's end) rather than exit, so its exit is never taken
+          // for a crash before the message is read.
+          log.error('worker cannot listen', { listener: err.listener, address: `${err.host}:${err.port}`, error: err.message });
+          send({ skiff: 'cannot-listen', listener: err.listener, reason: err.message });
+          return;
+        }
         log.error('worker start failed', { error: String(err) });
         resolve(1);
       },

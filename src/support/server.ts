@@ -1,8 +1,9 @@
 /**
- * The support listener: the operator's port, apart from traffic. `/healthz` (liveness),
- * `/readyz` (200 once the first table is live, 503 while draining), `/routes` (the live table
- * as eskip, JSON on `Accept: application/json`, `?invalid` for the routes set aside) and
- * `/metrics` when a metrics handler is given.
+ * The support listener: the operator's port, apart from traffic. `/healthz` (liveness: 503 with
+ * the reason once the process stops for a fatal problem), `/readyz` (200 once the first table is
+ * live; 503 with the reason before that, while draining, or while workers are not all listening),
+ * `/routes` (the live table as eskip, JSON on `Accept: application/json`, `?invalid` for the
+ * routes set aside) and `/metrics` when a metrics handler is given.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,8 +12,11 @@ import type { InvalidRoute } from '../routing/route.js';
 import { printRoute, printRoutes } from '../eskip/printer.js';
 
 export interface SupportState {
-  ready(): boolean;
+  /** null once ready; else why not, the body of /readyz's 503. */
+  notReady(): string | null;
   draining(): boolean;
+  /** null while the process is live; else why not (a fatal problem it is stopping for), for /healthz. */
+  unhealthy?(): string | null;
   /** Tables by listener name; the first one is the default for /routes. */
   tables(): ReadonlyMap<string, RouteTable>;
   /** Everything set aside for a listener: by its sources and by the table build. */
@@ -49,11 +53,15 @@ function targetOf(raw: string): Target {
 function serve(state: SupportState, metrics: MetricsHandler | undefined, req: IncomingMessage, res: ServerResponse): void {
   const url = targetOf(req.url ?? '/');
   switch (url.pathname) {
-    case '/healthz':
-      return text(res, 200, 'ok\n');
-    case '/readyz':
-      if (state.draining()) return text(res, 503, 'draining\n');
-      return state.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'no route table yet\n');
+    case '/healthz': {
+      const sick = state.unhealthy?.() ?? null;
+      return sick === null ? text(res, 200, 'ok\n') : text(res, 503, `${sick}\n`);
+    }
+    case '/readyz': {
+      // A fatal problem is the truer reason than the drain it started.
+      const why = state.unhealthy?.() ?? (state.draining() ? 'draining' : state.notReady());
+      return why === null ? text(res, 200, 'ready\n') : text(res, 503, `${why}\n`);
+    }
     case '/routes':
       return routes(state, req, res, url);
     case '/metrics':

@@ -1,0 +1,206 @@
+/**
+ * What no replacement worker can fix ends the whole process with exit code 1 and says why: a
+ * proxy port already taken (with `--workers 2` and with one process), and workers that die over
+ * and over (a crash loop). While a worker is missing, /readyz says so; while the process stops for
+ * such a problem, /healthz is 503 with the reason. Real processes on loopback ports.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, launchSkiff, skiffBuilt, waitFor, type Exit, type LaunchedSkiff } from '../helpers/process.js';
+import { request } from '../helpers/http.js';
+
+const built = skiffBuilt();
+if (!built) console.warn('test/cluster: skipped, dist/ is missing (run `npm run build`)');
+
+let dir: string;
+let routesFile: string;
+const running: LaunchedSkiff[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'skiff-worker-failures-'));
+  routesFile = join(dir, 'routes.eskip');
+  await writeFile(routesFile, `hello: Path("/hello") -> inlineContent("one") -> <shunt>;`);
+});
+
+afterEach(async () => {
+  // a test that failed half-way must not leave a process tree behind
+  await Promise.all(running.splice(0).map((p) => p.stop(2000)));
+});
+
+function launch(args: readonly string[]): LaunchedSkiff {
+  const p = launchSkiff(args);
+  running.push(p);
+  return p;
+}
+
+/** The exit, or an error naming what the process said, if it takes longer than `ms`. */
+async function exitWithin(p: LaunchedSkiff, ms: number): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms:\n${p.stderr().slice(-3000)}`)), ms);
+  });
+  try {
+    return await Promise.race([p.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer((socket) => socket.destroy());
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      resolve({ port, close: () => new Promise((r) => s.close(() => r())) });
+    });
+  });
+}
+
+function childPids(parent: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const restarts = (p: LaunchedSkiff): number => p.logs.filter((l) => l.msg === 'worker exited; starting another').length;
+
+describe.skipIf(!built)('a proxy port that is already taken', () => {
+  let held: { port: number; close(): Promise<void> };
+  beforeAll(async () => {
+    held = await holdPort();
+  });
+  afterAll(async () => {
+    await held.close();
+  });
+
+  it('--workers 2: exits 1 within seconds, naming the listener, with no worker restarted', async () => {
+    const support = await freePort();
+    const p = launch(['--workers', '2', '--address', `127.0.0.1:${held.port}`, '--support-address', `127.0.0.1:${support}`, '--routes-file', routesFile]);
+    const exit = await exitWithin(p, 15_000);
+    expect(exit).toMatchObject({ code: 1, signal: null });
+    expect(p.stderr()).toContain(`skiff: listener default 127.0.0.1:${held.port}: address already in use\n`);
+    expect(p.logs).toContainEqual(expect.objectContaining({ msg: 'stopping the process', reason: `listener default 127.0.0.1:${held.port}: address already in use` }));
+    expect(restarts(p)).toBe(0);
+  }, 20_000);
+
+  it('--workers 1: exits 1 with the same message', async () => {
+    const support = await freePort();
+    const p = launch(['--workers', '1', '--address', `127.0.0.1:${held.port}`, '--support-address', `127.0.0.1:${support}`, '--routes-file', routesFile]);
+    const exit = await exitWithin(p, 10_000);
+    expect(exit).toMatchObject({ code: 1, signal: null });
+    expect(p.stderr()).toContain(`skiff: listener default 127.0.0.1:${held.port}: address already in use\n`);
+  }, 15_000);
+
+  it('--workers 2: a taken support port exits 1 before any worker starts', async () => {
+    const p = launch(['--workers', '2', '--address', '127.0.0.1:0', '--support-address', `127.0.0.1:${held.port}`, '--routes-file', routesFile]);
+    const exit = await exitWithin(p, 10_000);
+    expect(exit).toMatchObject({ code: 1, signal: null });
+    expect(p.stderr()).toContain(`skiff: support listener 127.0.0.1:${held.port}: address already in use\n`);
+    expect(p.logs.some((l) => l.msg === 'worker listening')).toBe(false);
+  }, 15_000);
+});
+
+describe.skipIf(!built)('a crash loop', () => {
+  it('ends the process with exit 1 after five worker exits, not a fork loop', async () => {
+    // Loaded by the primary and by each worker; only workers die, at once.
+    const plugin = join(dir, 'dies-in-workers.mjs');
+    await writeFile(
+      plugin,
+      `if (process.env.SKIFF_CLUSTER_WORKER === '1') process.exit(3);
+export const filters = [{ name: 'noop', create: () => ({}) }];
+`,
+    );
+    const p = launch(['--workers', '2', '--address', '127.0.0.1:0', '--support-address', '127.0.0.1:0', '--routes-file', routesFile, '--filter-plugin', plugin]);
+    const exit = await exitWithin(p, 25_000);
+    expect(exit).toMatchObject({ code: 1, signal: null });
+    expect(p.stderr()).toContain('skiff: workers crash-looping: 5 worker exits within 60 s, the last with exit code 3\n');
+    // the first four exits were replaced, the fifth ended it
+    expect(restarts(p)).toBe(4);
+  }, 30_000);
+
+  it('reports it: /readyz names the missing worker, then /healthz is 503 while the process stops', async () => {
+    // The first worker lives; every later one dies as it loads. The first one then holds a
+    // request to a backend that never answers, which keeps the fatal drain open long enough to
+    // read /healthz.
+    const plugin = join(dir, 'only-the-first-worker-lives.mjs');
+    const marker = join(dir, 'first-worker');
+    await writeFile(
+      plugin,
+      `import { openSync } from 'node:fs';
+if (process.env.SKIFF_CLUSTER_WORKER === '1') {
+  try { openSync(${JSON.stringify(marker)}, 'wx'); } catch { process.exit(3); }
+}
+export const filters = [{ name: 'noop', create: () => ({}) }];
+`,
+    );
+    const silent = net.createServer(() => {});
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const upstream = (silent.address() as net.AddressInfo).port;
+    const file = join(dir, 'slow.eskip');
+    await writeFile(file, `slow: Path("/slow") -> "http://127.0.0.1:${upstream}";`);
+    const support = await freePort();
+    const supportUrl = `http://127.0.0.1:${support}`;
+    const p = launch([
+      '--workers', '2', '--address', '127.0.0.1:0', '--support-address', `127.0.0.1:${support}`,
+      '--routes-file', file, '--filter-plugin', plugin, '--shutdown-deadline', '3s',
+    ]);
+    try {
+      await waitFor(() => p.logs.some((l) => l.msg === 'worker listening') || p.gone(), 15_000, 'the first worker never listened');
+      expect(p.gone()).toBe(false);
+      const ready = await request(`${supportUrl}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.text).toBe('workers listening: 1 of 2\n');
+      expect((await request(`${supportUrl}/healthz`)).status).toBe(200);
+
+      const port = p.listeners.get('default')!.port;
+      const hanging = request(`http://127.0.0.1:${port}/slow`).catch(() => null);
+      await connected;
+
+      let health: { status: number; text: string } | null = null;
+      await waitFor(async () => {
+        health = await request(`${supportUrl}/healthz`).catch(() => null);
+        return health !== null && health.status !== 200;
+      }, 20_000, '/healthz stayed 200');
+      expect(health).toEqual(expect.objectContaining({ status: 503, text: expect.stringMatching(/^stopping: workers crash-looping: 5 worker exits within 60 s/) }));
+      const readyz = await request(`${supportUrl}/readyz`);
+      expect(readyz.status).toBe(503);
+      expect(readyz.text).toMatch(/^stopping: workers crash-looping/);
+
+      const exit = await exitWithin(p, 15_000);
+      expect(exit).toMatchObject({ code: 1, signal: null });
+      await hanging;
+    } finally {
+      silent.close();
+    }
+  }, 45_000);
+});
+
+describe.skipIf(!built)('one worker that dies', () => {
+  it('is replaced: /readyz is 503 until it listens, the counter shows 1, the process lives', async () => {
+    const support = await freePort();
+    const supportUrl = `http://127.0.0.1:${support}`;
+    const p = launch(['--workers', '2', '--address', '127.0.0.1:0', '--support-address', `127.0.0.1:${support}`, '--routes-file', routesFile]);
+    await waitFor(async () => (await request(`${supportUrl}/readyz`).catch(() => null))?.status === 200, 15_000, '/readyz never 200');
+    const [victim] = childPids(p.pid);
+    process.kill(victim!, 'SIGKILL');
+    let body = '';
+    await waitFor(async () => {
+      body = (await request(`${supportUrl}/readyz`)).text;
+      return body !== 'ready\n';
+    }, 5000, '/readyz stayed 200 with a worker gone', 10);
+    expect(body).toMatch(/^workers listening: 1 of 2\n$/);
+    await waitFor(async () => (await request(`${supportUrl}/readyz`)).status === 200, 15_000, 'the replacement never listened');
+    expect((await request(`${supportUrl}/metrics`)).text).toMatch(/^skiff_worker_restarts_total 1$/m);
+    expect((await request(`${supportUrl}/healthz`)).status).toBe(200);
+    expect(p.gone()).toBe(false);
+    expect((await p.stop(10_000)).code).toBe(0);
+  }, 40_000);
+});
