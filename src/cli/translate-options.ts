@@ -12,5 +12,8 @@ export function translateOptionsFrom(opts: CliOptions): Omit<TranslateOptions, '
     // the classes it lists; class-less Ingresses go to the listener that lists the default class.
     acceptDefaultClass: opts.listeners.length === 0,
     healthcheckSources: opts.healthCheckSourceRanges,
+    externalNames: opts.enableKubernetesExternalNames,
+    onlyAllowedExternalNames: opts.kubernetesOnlyAllowedExternalNames,
+    allowedExternalNames: opts.kubernetesAllowedExternalNames,
   };
 }
