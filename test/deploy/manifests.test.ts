@@ -6,44 +6,15 @@
  * let a router drain before the kubelet kills it and after the ALB has stopped sending.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCommandLine } from '../../src/cli/options.js';
 import { clientIpPolicyFromFlags, TrustedProxyPolicy } from '../../src/proxy/client-ip.js';
 import { HEALTHCHECK_PATH } from '../../src/kubernetes/translate/healthcheck.js';
+import { repoRoot } from '../helpers/process.js';
+import { exampleValues, fillPlaceholders, haveKubectl, one, parseObjects, placeholdersIn, render, renderText, renderWith, routerContainer, type K8sObject, type Loose } from './kustomize.js';
 
-const deployDir = fileURLToPath(new URL('../../deploy', import.meta.url));
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-const haveKubectl = kubectl.status === 0;
 if (!haveKubectl) console.warn('test/deploy/manifests: skipped, kubectl is not installed (it renders the kustomizations)');
-
-// --- the rendered objects, loosely typed: the tests below check the shape they rely on ---------
-
-/** Parsed YAML below `spec`: the assertions check its shape, the type does not. */
-type Loose = any;
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Loose;
-  rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-  roleRef?: { kind: string; name: string };
-  subjects?: { kind: string; name: string; namespace?: string }[];
-}
-
-function render(dir: string): K8sObject[] {
-  const out = spawnSync('kubectl', ['kustomize', `${deployDir}/${dir}`], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`kubectl kustomize deploy/${dir} failed:\n${out.stderr}`);
-  return parseAllDocuments(out.stdout).map((d) => d.toJS() as K8sObject);
-}
-
-function one(objects: K8sObject[], kind: string, name: string): K8sObject {
-  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-  expect(found, `${kind}/${name}`).toHaveLength(1);
-  return found[0]!;
-}
 
 interface ContainerPort {
   name?: string;
@@ -51,14 +22,16 @@ interface ContainerPort {
   hostPort?: number;
 }
 
-/** The router container and what its arguments mean to the real parser. */
+/**
+ * The router container and what its arguments mean to the real parser, with the overlay's
+ * placeholders filled in as an operator would (the placeholders themselves are refused: see the
+ * overlay's tests).
+ */
 function router(objects: K8sObject[]) {
   const ds = one(objects, 'DaemonSet', 'skiff');
   const pod = ds.spec.template;
-  const containers = pod.spec.containers as Loose[];
-  expect(containers).toHaveLength(1);
-  const container = containers[0];
-  const args = container.args as string[];
+  const container = routerContainer(objects);
+  const args = (container.args as string[]).map(fillPlaceholders);
   // an empty environment: what the pod sees has no SKIFF_* variables either
   const opts = parseCommandLine(args, {});
   const ports = container.ports as ContainerPort[];
@@ -84,18 +57,36 @@ function attributes(text: string | undefined): Map<string, string> {
 const selectorMatches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
+/**
+ * Every way the rendering tells Prometheus where the routers are. Two at once (annotations the
+ * kubernetes-pods or kubernetes-service-endpoints job reads, and a PodMonitor or ServiceMonitor)
+ * scrape each router twice, and every sum in the dashboards and alerts doubles.
+ */
+function discoveries(objects: readonly K8sObject[]): string[] {
+  const found: string[] = [];
+  const ds = one(objects, 'DaemonSet', 'skiff');
+  const scrapeAnnotations = (a: Record<string, string> | undefined): boolean => Object.keys(a ?? {}).some((k) => k.startsWith('prometheus.io/'));
+  if (scrapeAnnotations(ds.spec.template.metadata.annotations)) found.push('pod annotations');
+  for (const o of objects) {
+    if (o.kind === 'Service' && scrapeAnnotations(o.metadata.annotations)) found.push(`Service/${o.metadata.name} annotations`);
+    if (o.kind === 'PodMonitor' || o.kind === 'ServiceMonitor') found.push(o.kind);
+  }
+  return found;
+}
+
 // --- checks shared by the base and the overlay ------------------------------------------------
 
-function commonChecks(dir: string): void {
+/** `hostPorts`: whether the proxy ports are bound on the node too (the base) or not (pod IPs). */
+function commonChecks(dir: string, hostPorts: boolean): void {
   const objects = haveKubectl ? render(dir) : [];
 
   it('renders every object once, namespaced ones in the skiff namespace', () => {
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(kinds).size).toBe(kinds.length);
-    for (const k of ['Namespace/skiff', 'ServiceAccount/skiff', 'ClusterRole/skiff', 'ClusterRoleBinding/skiff', 'DaemonSet/skiff', 'Service/skiff-metrics', 'IngressClass/external', 'IngressClass/internal']) {
+    for (const k of ['Namespace/skiff', 'ServiceAccount/skiff', 'ClusterRole/skiff', 'ClusterRoleBinding/skiff', 'DaemonSet/skiff', 'PriorityClass/skiff-node-critical', 'IngressClass/external', 'IngressClass/internal']) {
       expect(kinds).toContain(k);
     }
-    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass']);
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'PriorityClass']);
     for (const o of objects) {
       if (clusterScoped.has(o.kind)) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBeUndefined();
       else expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('skiff');
@@ -138,14 +129,14 @@ function commonChecks(dir: string): void {
     expect(opts.kubernetes).toBe(true);
   });
 
-  it('gives the real parser container arguments it accepts, listeners on container and host ports', () => {
+  it(`gives the real parser container arguments it accepts, listeners on container ports${hostPorts ? ' and host ports' : ', no host ports'}`, () => {
     const { opts, ports, classesByPort } = router(objects);
     expect(classesByPort.get(9990)).toEqual(['external']);
     expect(classesByPort.get(9991)).toEqual(['internal']);
     for (const [port] of classesByPort) {
       const p = ports.find((x) => x.containerPort === port);
       expect(p, `container port ${port}`).toBeDefined();
-      expect(p!.hostPort).toBe(port);
+      expect(p!.hostPort, `host port of ${port}`).toBe(hostPorts ? port : undefined);
     }
     expect(opts.address.host).toBe('0.0.0.0');
     for (const l of opts.listeners) expect(l.address.host).toBe('0.0.0.0');
@@ -177,9 +168,12 @@ function commonChecks(dir: string): void {
     expect(opts.keepAliveTimeoutMs).toBeGreaterThan(60_000);
   });
 
-  it('rolls one node at a time without surge, and only counts a pod once it has been ready a while', () => {
+  it(hostPorts ? 'rolls one node at a time without surge (the host ports allow no second pod)' : 'rolls one node at a time, the new router started before the old one goes', () => {
     const { ds } = router(objects);
-    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    // a surge pod could not bind the host ports the old one still holds
+    const bindsHostPorts = (ds.spec.template.spec.containers as Loose[]).some((c) => (c.ports as ContainerPort[]).some((p) => p.hostPort !== undefined));
+    expect(bindsHostPorts).toBe(hostPorts);
+    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: hostPorts ? { maxUnavailable: 1, maxSurge: 0 } : { maxUnavailable: 0, maxSurge: 1 } });
     expect(ds.spec.minReadySeconds).toBeGreaterThanOrEqual(20);
     expect(selectorMatches(ds.spec.selector.matchLabels, ds.spec.template.metadata.labels)).toBe(true);
   });
@@ -210,20 +204,26 @@ function commonChecks(dir: string): void {
     expect(Number(heap![1])).toBeLessThan(parseInt(limit, 10));
   });
 
-  it('is scraped by Prometheus on the support port, through the pods and the headless Service', () => {
-    const { pod, opts, portNamed, ds } = router(objects);
-    const supportPort = String(opts.supportAddress!.port);
-    expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': supportPort, 'prometheus.io/path': '/metrics' });
-    const svc = one(objects, 'Service', 'skiff-metrics');
-    expect(svc.spec.clusterIP).toBe('None');
-    expect(svc.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': supportPort });
-    expect(portNamed(svc.spec.ports[0].targetPort)).toBe(opts.supportAddress!.port);
-    expect(selectorMatches(svc.spec.selector, ds.spec.template.metadata.labels)).toBe(true);
+  it('is found by Prometheus one way only: the pod annotations, on the support port', () => {
+    const { pod, opts } = router(objects);
+    expect(discoveries(objects)).toEqual(['pod annotations']);
+    expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(opts.supportAddress!.port), 'prometheus.io/path': '/metrics' });
+  });
+
+  it('runs at a node-critical priority', () => {
+    const { pod } = router(objects);
+    const name = pod.spec.priorityClassName as string | undefined;
+    expect(name, 'priorityClassName').toBeDefined();
+    if (name === 'system-node-critical') return;
+    // a class of its own: the highest value outside the system classes, never the default
+    const pc = one(objects, 'PriorityClass', name!);
+    expect(pc.value).toBe(1_000_000_000);
+    expect((pc as Loose).globalDefault).toBe(false);
   });
 }
 
 describe.skipIf(!haveKubectl)('deploy/base', () => {
-  commonChecks('base');
+  commonChecks('base', true);
 
   it('trusts no proxy by default: without a known load balancer the peer is the client', () => {
     const { opts } = router(render('base'));
@@ -233,7 +233,7 @@ describe.skipIf(!haveKubectl)('deploy/base', () => {
 });
 
 describe.skipIf(!haveKubectl)('deploy/overlays/aws', () => {
-  commonChecks('overlays/aws');
+  commonChecks('overlays/aws', false);
   const objects = haveKubectl ? render('overlays/aws') : [];
 
   it('believes X-Forwarded-For from the VPC only, one ALB hop deep, and publishes a status address', () => {
@@ -307,5 +307,130 @@ describe.skipIf(!haveKubectl)('deploy/overlays/aws', () => {
   it('holds a rollout until the new router is healthy in the target groups (pod readiness gates)', () => {
     const ns = one(objects, 'Namespace', 'skiff');
     expect(ns.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+  });
+
+  it('enforces the Pod Security "restricted" level on its namespace, and the router meets it', () => {
+    const ns = one(objects, 'Namespace', 'skiff');
+    expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const { pod } = router(objects);
+    // what "baseline" and "restricted" refuse, as far as this pod could have it
+    expect(pod.spec.hostNetwork ?? false).toBe(false);
+    expect(pod.spec.hostPID ?? false).toBe(false);
+    expect(pod.spec.volumes ?? []).toEqual([]);
+    for (const c of pod.spec.containers as Loose[]) {
+      for (const p of c.ports as ContainerPort[]) expect(p.hostPort, `${c.name} port ${p.containerPort}`).toBeUndefined();
+      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    }
+    expect(pod.spec.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+  });
+
+  describe('placeholders', () => {
+    const text = haveKubectl ? renderText('overlays/aws') : '';
+    const placeholders = placeholdersIn(text);
+    const doc = readFileSync(join(repoRoot, 'docs/operations.md'), 'utf8');
+    const install = doc.slice(doc.indexOf('\n## Install\n'), doc.indexOf('\n## ', doc.indexOf('\n## Install\n') + 1));
+
+    it('marks every value an operator must set with REPLACE_WITH_, and leaves no example value that would work', () => {
+      expect(placeholders).toEqual([
+        'REPLACE_WITH_ALB_SUBNET_CIDRS',
+        'REPLACE_WITH_EXTERNAL_ALB_DNS_NAME',
+        'REPLACE_WITH_EXTERNAL_CERTIFICATE_ARNS',
+        'REPLACE_WITH_INTERNAL_ALB_DNS_NAME',
+        'REPLACE_WITH_INTERNAL_CERTIFICATE_ARNS',
+        'REPLACE_WITH_NODE_SUBNET_CIDR',
+        'REPLACE_WITH_REGISTRY',
+      ]);
+      // values that look real: a private range that may well be the VPC's, names under example.*,
+      // an account id in an ARN
+      expect(text).not.toMatch(/\b(10\.\d+\.\d+\.\d+\/\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+\/\d+|192\.168\.\d+\.\d+\/\d+)\b/);
+      expect(text).not.toMatch(/example\.(org|com|net)/);
+      expect(text).not.toMatch(/arn:aws:/);
+    });
+
+    it('names every placeholder in the install steps of docs/operations.md', () => {
+      expect(install.length).toBeGreaterThan(100);
+      for (const p of placeholders) expect(install, p).toContain(`\`${p}\``);
+    });
+
+    it('makes a router from an unedited copy refuse to start', () => {
+      const args = routerContainer(parseObjects(text)).args as string[];
+      expect(() => parseCommandLine(args, {})).toThrow(/REPLACE_WITH_(EXTERNAL|INTERNAL)_ALB_DNS_NAME/);
+      // with the addresses filled in, the trusted proxies are still refused at start-up
+      const partly = args.map((a) => a.replace(/REPLACE_WITH_(EXTERNAL|INTERNAL)_ALB_DNS_NAME/, (p) => exampleValues[p]!));
+      const opts = parseCommandLine(partly, {});
+      expect(opts.trustedProxies).toEqual(['REPLACE_WITH_ALB_SUBNET_CIDRS']);
+      expect(() => clientIpPolicyFromFlags(opts.trustedProxies, opts.trustedHops)).toThrow();
+    });
+
+    it('gives an image name no registry serves until the registry is set', () => {
+      const image = routerContainer(parseObjects(text)).image as string;
+      // an image reference is lower case: a runtime refuses this one (InvalidImageName)
+      expect(image).toMatch(/^REPLACE_WITH_REGISTRY\/skiff:[0-9A-Za-z._-]+$/);
+      expect(image).not.toBe(image.toLowerCase());
+    });
+  });
+
+  describe('NetworkPolicy', () => {
+    const policy = (): K8sObject => one(objects, 'NetworkPolicy', 'skiff');
+    type Rule = { from?: Loose[]; ports?: { port: string | number; protocol?: string }[] };
+    /** The sources allowed to a port: 'any' when a rule without `from` opens it. */
+    const sourcesOf = (port: number): 'any' | Loose[] => {
+      const r = router(objects);
+      const rules = (policy().spec.ingress ?? []) as Rule[];
+      const matching = rules.filter((rule) => rule.ports === undefined || rule.ports.some((p) => r.portNamed(p.port) === port));
+      if (matching.some((rule) => rule.from === undefined || rule.from.length === 0)) return 'any';
+      return matching.flatMap((rule) => rule.from!);
+    };
+
+    it('selects the router pods and governs their ingress only', () => {
+      const { ds } = router(objects);
+      expect(selectorMatches(policy().spec.podSelector.matchLabels, ds.spec.template.metadata.labels)).toBe(true);
+      expect(policy().spec.policyTypes).toEqual(['Ingress']);
+    });
+
+    it('keeps both proxy ports open to the ALBs (their health checks included)', () => {
+      expect(sourcesOf(9990)).toBe('any');
+      expect(sourcesOf(9991)).toBe('any');
+    });
+
+    it('lets only the nodes (kubelet probes) and the Prometheus namespace reach the support port', () => {
+      const { opts } = router(objects);
+      const sources = sourcesOf(opts.supportAddress!.port);
+      expect(sources).not.toBe('any');
+      const list = sources as Loose[];
+      expect(list).toHaveLength(2);
+      const node = list.find((s) => s.ipBlock !== undefined);
+      expect(node?.ipBlock).toEqual({ cidr: 'REPLACE_WITH_NODE_SUBNET_CIDR' });
+      const prometheus = list.find((s) => s.namespaceSelector !== undefined);
+      expect(prometheus?.podSelector).toBeUndefined();
+      expect(Object.keys(prometheus?.namespaceSelector.matchLabels ?? {})).toEqual(['kubernetes.io/metadata.name']);
+      // and no port besides the three is opened
+      const r = router(objects);
+      const opened = ((policy().spec.ingress ?? []) as Rule[]).flatMap((rule) => rule.ports!.map((p) => r.portNamed(p.port)));
+      expect(opened.sort()).toEqual([9911, 9990, 9991]);
+    });
+  });
+});
+
+describe.skipIf(!haveKubectl)('deploy/components/prometheus-operator, on the AWS overlay', () => {
+  const objects = haveKubectl ? renderWith(['overlays/aws'], ['components/prometheus-operator']) : [];
+
+  it('swaps the pod annotations for a PodMonitor: still one discovery mechanism', () => {
+    expect(discoveries(objects)).toEqual(['PodMonitor']);
+    const { ds, opts, portNamed } = router(objects);
+    const pm = one(objects, 'PodMonitor', 'skiff');
+    expect(pm.metadata.namespace).toBe('skiff');
+    expect(selectorMatches(pm.spec.selector.matchLabels, ds.spec.template.metadata.labels)).toBe(true);
+    expect(pm.spec.podMetricsEndpoints).toHaveLength(1);
+    expect(portNamed(pm.spec.podMetricsEndpoints[0].port)).toBe(opts.supportAddress!.port);
+    expect(pm.spec.podMetricsEndpoints[0].path).toBe('/metrics');
+  });
+
+  it('adds the alerting rules as a PrometheusRule, the same groups as deploy/monitoring/skiff-rules.yaml', () => {
+    const rule = one(objects, 'PrometheusRule', 'skiff');
+    expect(rule.metadata.namespace).toBe('skiff');
+    const plain = parseObjects(readFileSync(join(repoRoot, 'deploy/monitoring/skiff-rules.yaml'), 'utf8'))[0] as unknown as { groups: unknown[] };
+    expect(plain.groups.length).toBeGreaterThan(0);
+    expect(rule.spec.groups).toEqual(plain.groups);
   });
 });
