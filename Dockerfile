@@ -23,7 +23,9 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-# production dependencies only; no install scripts (the "prepare" build already ran above)
+# production dependencies only; no install scripts (the "prepare" build already ran above).
+# They include the OTLP trace exporters (http/protobuf, http/json, grpc): the image can export
+# spans as soon as OTEL_* variables ask for it, and loads an exporter only then.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 COPY --from=build /src/dist ./dist
