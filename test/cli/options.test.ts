@@ -75,3 +75,54 @@ describe('--health-check-source-ranges', () => {
     }
   });
 });
+
+describe('ExternalName options (Skipper names)', () => {
+  it('are off, with no allow-list, by default', () => {
+    const opts = parseCommandLine([], {});
+    expect(opts.enableKubernetesExternalNames).toBe(false);
+    expect(opts.kubernetesOnlyAllowedExternalNames).toBe(false);
+    expect(opts.kubernetesAllowedExternalNames).toEqual([]);
+  });
+
+  it('take the toggles as bare flags and the patterns repeated, compiled', () => {
+    const opts = parseCommandLine(
+      [
+        '--enable-kubernetes-external-names',
+        '--kubernetes-only-allowed-external-names',
+        '--kubernetes-allowed-external-name', '^one[.]example[.]org$',
+        '--kubernetes-allowed-external-name=^two[.]example[.]org$',
+      ],
+      {},
+    );
+    expect(opts.enableKubernetesExternalNames).toBe(true);
+    expect(opts.kubernetesOnlyAllowedExternalNames).toBe(true);
+    expect(opts.kubernetesAllowedExternalNames.map((r) => r.source)).toEqual(['^one[.]example[.]org$', '^two[.]example[.]org$']);
+    expect(opts.kubernetesAllowedExternalNames[0]!.test('one.example.org')).toBe(true);
+    expect(opts.kubernetesAllowedExternalNames[0]!.test('oneXexample.org')).toBe(false);
+    expect(parseCommandLine(['--enable-kubernetes-external-names=false'], {}).enableKubernetesExternalNames).toBe(false);
+  });
+
+  it('are read from SKIFF_* too, patterns separated by commas', () => {
+    const opts = parseCommandLine([], {
+      SKIFF_ENABLE_KUBERNETES_EXTERNAL_NAMES: 'true',
+      SKIFF_KUBERNETES_ONLY_ALLOWED_EXTERNAL_NAMES: '1',
+      SKIFF_KUBERNETES_ALLOWED_EXTERNAL_NAME: '^one[.]example[.]org$, ^two[.]example[.]org$',
+    });
+    expect(opts.enableKubernetesExternalNames).toBe(true);
+    expect(opts.kubernetesOnlyAllowedExternalNames).toBe(true);
+    expect(opts.kubernetesAllowedExternalNames.map((r) => r.source)).toEqual(['^one[.]example[.]org$', '^two[.]example[.]org$']);
+  });
+
+  it('refuse a pattern that does not compile, even one a comma in SKIFF_* cut in two', () => {
+    for (const [argv, env] of [
+      [['--kubernetes-allowed-external-name', '^(one'], {}],
+      [['--kubernetes-allowed-external-name', ''], {}],
+      [[], { SKIFF_KUBERNETES_ALLOWED_EXTERNAL_NAME: '^a{1,3}[.]example$' }],
+    ] as const) {
+      const err = failure([...argv], env);
+      expect(err.code).toBe('SKIFF_ERR_INVALID_OPTION');
+      expect(err.message).toContain('--kubernetes-allowed-external-name');
+    }
+    expect(failure(['--enable-kubernetes-external-names=yes']).message).toContain('--enable-kubernetes-external-names "yes"');
+  });
+});
