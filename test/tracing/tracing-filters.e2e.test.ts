@@ -141,7 +141,10 @@ describe('tracing filters with an SDK', () => {
   });
 
   it('sets a route with bad arguments aside, with the reason', async () => {
-    expect((await request(`${skiff.url}/bad`, { headers: { host: 'a.example' } })).status).toBe(404);
+    // It fails closed: the route answers 500 with the error code, it is never skipped over.
+    const r = await request(`${skiff.url}/bad`, { headers: { host: 'a.example' } });
+    expect(r.status).toBe(500);
+    expect(r.text).toContain('SKIFF_ERR_INVALID_ARGS');
     const invalid = await request(`${skiff.supportUrl}/routes?invalid`);
     expect(invalid.text).toContain('bad');
     expect(invalid.text).toContain('tracingTagFromResponseIfStatus: the minimum status 599 is above the maximum 500');
