@@ -164,6 +164,40 @@ describe('ExternalName Services, allow-list', () => {
   });
 });
 
+describe('ExternalName Services among weighted backends', () => {
+  it('keep their share of a refused name at the path: those requests get 404, not the other backend', () => {
+    const snap = snapshot();
+    const weighted: Ingress = {
+      ...snap.ingresses[0]!,
+      metadata: { ...snap.ingresses[0]!.metadata, annotations: { 'zalando.org/backend-weights': '{"web": 50, "admin": 50}' } },
+      spec: {
+        ingressClassName: 'skiff',
+        rules: [
+          {
+            host: 'app.example.org',
+            http: {
+              paths: [
+                { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
+                { path: '/', pathType: 'Prefix', backend: { service: { name: 'admin', port: { number: 80 } } } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    const result = translate({ ...snap, ingresses: [weighted] }, base);
+    const routes = result.routes.filter((r) => r.id.startsWith('kube_ns__app__'));
+    expect(routes.map((r) => [r.id, r.backend.type])).toEqual([
+      ['kube_ns__app__app_example_org_____admin', 'shunt'],
+      ['kube_ns__app__app_example_org_____web', 'network'],
+    ]);
+    // web draws its half with Traffic(0.5); the refused half is what is left, answered 404
+    expect(printRouteExpression(routes[1]!)).toContain('Traffic(0.5)');
+    expect(printRouteExpression(routes[0]!)).toBe('Host(/^(app[.]example[.]org[.]?(:[0-9]+)?)$/) && PathSubtree("/") -> <shunt>');
+    expect(refusedEntries(result).map((s) => s.id)).toEqual(['kube_ns__app__app_example_org_____admin']);
+  });
+});
+
 describe('ExternalName Services in a stream of snapshots', () => {
   it('reports the new name when a refused Service changes it', () => {
     const opts: TranslateOptions = { ...base, externalNames: true, onlyAllowedExternalNames: true, allowedExternalNames: ['^admin[.]example[.]net$'] };
