@@ -14,7 +14,8 @@
  *     cooldown, so that tokens with made-up `kid`s cannot turn into a stream of fetches;
  *   - merges concurrent fetches into one;
  *   - after a failed fetch, lets the next one look for the set again (OpenID discovery);
- *   - counts failed fetches (stats()) and logs them as warnings, at most one line a minute.
+ *   - counts failed fetches (stats(), and per process for /metrics: key-set-counts.ts) and logs
+ *     them as warnings, at most one line a minute.
  * Nothing runs between requests: no timer keeps the process alive or fetches for idle routes.
  */
 import { createLocalJWKSet, errors, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
@@ -22,6 +23,7 @@ import type { RemoteKeySetOptions } from './jwt-options.js';
 import { ASYMMETRIC_ALGORITHMS } from './algorithms.js';
 import { fetchJson } from './fetch-json.js';
 import { keySetLogger } from './key-set-log.js';
+import { countKeySetError, countKeySetFetch } from './key-set-counts.js';
 import { sortKeys } from './usable-keys.js';
 
 type VerifyKey = Awaited<ReturnType<JWTVerifyGetKey>>;
@@ -119,6 +121,7 @@ export class RemoteKeySet {
     if (now - this.attemptedAt < this.options.cooldownMs) return Promise.resolve();
     this.attemptedAt = now;
     this.fetchCount++;
+    countKeySetFetch(this.source);
     const run = this.fetchOnce().finally(() => {
       this.pending = null;
     });
@@ -146,6 +149,7 @@ export class RemoteKeySet {
       // The keys in use stay: an unreachable or broken endpoint must not log everyone out, nor
       // may one that answers, during an identity provider's hiccup, with a set of no use.
       this.errorCount++;
+      countKeySetError(this.source);
       this.lastErrorText = err instanceof Error ? err.message : String(err);
       this.lastFetchFailed = true;
       this.warn(this.lastErrorText);

@@ -1,7 +1,7 @@
 /**
- * Instruments for the Kubernetes route source: whether each kind is synced, watch restarts,
- * watch events by type, relists, API errors, and how long turning the objects into a table
- * takes. The source can push (`watchRestart('ingresses')`), or hand over its stats function
+ * Instruments for the Kubernetes route source: whether each kind is synced, when the API server
+ * last answered about it, watch restarts, watch events by type, relists, API errors, and how long
+ * turning the objects into a table takes. The source can push (`watchRestart('ingresses')`), or hand over its stats function
  * once (`follow(() => clusterWatch.stats())`) and be read at every scrape.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -18,6 +18,8 @@ export interface WatchStatsSource {
     readonly relists: number;
     readonly errors: number;
     readonly events: Readonly<Record<string, number>>;
+    /** When the API server last answered a list or watch (ms since epoch); unset before. */
+    readonly lastSyncAt?: number | undefined;
   }[];
 }
 
@@ -54,6 +56,26 @@ export function createKubernetesMetrics(registry: Registry, buckets: readonly nu
         for (const r of stats().reflectors) byKind.set(r.resource, (byKind.get(r.resource) ?? true) && r.synced);
       }
       for (const [kind, ok] of byKind) this.set({ kind }, ok ? 1 : 0);
+    },
+  });
+  // A quiet cluster changes no table for hours: the table's age says nothing about a source that
+  // lost the API server, this does. The oldest reflector of a kind speaks for the kind.
+  new Gauge({
+    name: 'skiff_kubernetes_last_sync_timestamp_seconds',
+    help: 'Unix time the API server last answered a list or watch of the kind (an event, a bookmark, a watch accepted or ended cleanly).',
+    labelNames: ['kind'],
+    registers,
+    aggregator: 'max',
+    collect() {
+      const oldest = new Map<string, number | null>();
+      for (const stats of followed) {
+        for (const r of stats().reflectors) {
+          const at = r.lastSyncAt ?? null;
+          const prev = oldest.get(r.resource);
+          oldest.set(r.resource, prev === undefined ? at : prev === null || at === null ? null : Math.min(prev, at));
+        }
+      }
+      for (const [kind, at] of oldest) if (at !== null) this.set({ kind }, at / 1000);
     },
   });
   const restarts = new Counter({ name: 'skiff_kubernetes_watch_restarts_total', help: 'Watch requests after the first, by kind.', labelNames: ['kind'], registers, collect: () => pull() });

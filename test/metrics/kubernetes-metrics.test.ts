@@ -69,4 +69,30 @@ describe('Kubernetes metrics', () => {
     s = await scrape(registry);
     expect(sampleValue(s, 'skiff_kubernetes_watch_restarts_total', { kind: 'ingresses' })).toBe(5);
   });
+
+  it('gives the time the API server last answered about each kind: its oldest collection, none before an answer', async () => {
+    const registry = new Registry();
+    const k = createKubernetesMetrics(registry, undefined);
+    const reflector = (name: string, resource: string, lastSyncAt: number | undefined) => ({
+      name,
+      resource,
+      synced: lastSyncAt !== undefined,
+      watchRestarts: 0,
+      relists: 0,
+      errors: 0,
+      events: {},
+      lastSyncAt,
+    });
+    let stats: WatchStatsSource = {
+      reflectors: [reflector('ingresses@a', 'ingresses', 1_700_000_010_000), reflector('ingresses@b', 'ingresses', 1_700_000_004_500), reflector('services', 'services', undefined)],
+    };
+    k.follow(() => stats);
+    let s = await scrape(registry);
+    expect(sampleValue(s, 'skiff_kubernetes_last_sync_timestamp_seconds', { kind: 'ingresses' })).toBe(1_700_000_004.5);
+    expect(sampleValue(s, 'skiff_kubernetes_last_sync_timestamp_seconds', { kind: 'services' })).toBeUndefined();
+    stats = { reflectors: [reflector('ingresses@a', 'ingresses', 1_700_000_020_000), reflector('ingresses@b', 'ingresses', 1_700_000_030_000), reflector('services', 'services', 1_700_000_025_000)] };
+    s = await scrape(registry);
+    expect(sampleValue(s, 'skiff_kubernetes_last_sync_timestamp_seconds', { kind: 'ingresses' })).toBe(1_700_000_020);
+    expect(sampleValue(s, 'skiff_kubernetes_last_sync_timestamp_seconds', { kind: 'services' })).toBe(1_700_000_025);
+  });
 });

@@ -74,6 +74,11 @@ export interface ReflectorStats {
   readonly consecutiveFailures: number;
   /** Time (ms since epoch) of the last completed list. */
   readonly lastListAt: number | undefined;
+  /**
+   * Time (ms since epoch) the API server last answered: a completed list, a watch it accepted,
+   * a watch event (bookmarks too), a watch it ended cleanly. Metrics tell a stale source by it.
+   */
+  readonly lastSyncAt: number | undefined;
 }
 
 interface ListBody {
@@ -129,6 +134,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     errors: 0,
     gone: 0,
     lastListAt: undefined,
+    lastSyncAt: undefined,
   };
 
   constructor(options: ReflectorOptions) {
@@ -274,6 +280,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     this.counters.lists++;
     if (this.counters.lists > 1) this.counters.relists++;
     this.counters.lastListAt = Date.now();
+    this.counters.lastSyncAt = this.counters.lastListAt;
     if (!this.counters.synced) {
       this.counters.synced = true;
       this.logger.info('synced', { reflector: this.name, objects: items.length });
@@ -314,13 +321,16 @@ export class Reflector<T extends KubeObject = KubeObject> {
       { signal, inactivityTimeoutMs: this.options.inactivityTimeoutMs ?? timeoutSeconds * 1000 + 30_000 },
     );
     const opened = Date.now();
+    this.counters.lastSyncAt = opened;
     let events = 0;
     try {
       for await (const event of watchEvents(body)) {
         events++;
         this.counters.events[event.type]++;
+        if (event.type !== 'ERROR') this.counters.lastSyncAt = Date.now();
         this.apply(event.type, event.object);
       }
+      this.counters.lastSyncAt = Date.now();
     } finally {
       if (Date.now() - opened >= (this.options.healthyAfterMs ?? 10_000)) this.backoff.reset();
     }

@@ -131,6 +131,32 @@ describe('Reflector', () => {
     expect(h.fake.requests.filter((q) => q.watch)[1]?.query.get('resourceVersion')).toBe(String(h.fake.resourceVersion));
   });
 
+  it('tells when the API server last answered: list, bookmark; not while it is down', async () => {
+    const { h, r } = await setup();
+    expect(r.stats().lastSyncAt).toBeUndefined();
+    const start = Date.now();
+    r.start();
+    await waitFor(() => r.synced && h.fake.activeWatches === 1);
+    const listed = r.stats().lastSyncAt!;
+    expect(listed).toBeGreaterThanOrEqual(start);
+    expect(listed).toBeGreaterThanOrEqual(r.stats().lastListAt!);
+    await sleep(30);
+    h.fake.bookmark();
+    await waitFor(() => r.stats().events.BOOKMARK === 1, 3000, 'bookmark');
+    const bookmarked = r.stats().lastSyncAt!;
+    expect(bookmarked).toBeGreaterThan(listed);
+    // a server that resets every request is no answer
+    h.fake.goDown('reset');
+    await sleep(200);
+    const down = r.stats().lastSyncAt!;
+    const errors = r.stats().errors;
+    await sleep(400);
+    expect(r.stats().errors).toBeGreaterThan(errors);
+    expect(r.stats().lastSyncAt).toBe(down);
+    h.fake.comeUp();
+    await waitFor(() => (r.stats().lastSyncAt ?? 0) > down, 5000, 'a new answer');
+  });
+
   it('relists after an ERROR 410 event and drops objects deleted while history expired', async () => {
     const { h, r, changes } = await setup();
     h.fake.create('ingresses', ingress('a', 'keep'));
