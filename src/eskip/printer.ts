@@ -172,10 +172,17 @@ export function printRouteExpression(def: RouteDefinition, opts?: PrintOptions):
   return out + separator + printBackend(def.backend);
 }
 
-/** `id: preds -> filters -> backend;`; a route with an empty id prints as a bare expression. */
+/**
+ * `id: preds -> filters -> backend;`; a route with an empty id prints as a bare expression. A
+ * route its source marked as failing gets a comment line first, so that the printout does not
+ * pass it off as a route that serves (eskip has no syntax for it; a parse drops the comment).
+ */
 export function printRoute(def: RouteDefinition, opts?: PrintOptions): string {
   const expression = printRouteExpression(def, opts);
-  return def.id === '' ? `${expression};` : `${def.id}: ${expression};`;
+  const route = def.id === '' ? `${expression};` : `${def.id}: ${expression};`;
+  const failure = def.failure;
+  if (failure === undefined) return route;
+  return `// fails closed with 500, ${failure.code}: ${failure.reason.replace(/[\r\n]+/g, ' ')}\n${route}`;
 }
 
 /**

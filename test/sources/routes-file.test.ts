@@ -53,7 +53,8 @@ describe('routes file source', () => {
       good: Path("/good") -> "${echo.url}";
       bad: Path("/bad") -> noSuchFilter() -> "${echo.url}";`);
     expect((await request(`${proxy.url}/good`)).status).toBe(200);
-    expect((await request(`${proxy.url}/bad`)).status).toBe(404);
+    // it fails closed in its place
+    expect((await request(`${proxy.url}/bad`)).status).toBe(500);
     const invalid = await request(`${proxy.supportUrl}/routes?invalid`, { headers: { accept: 'application/json' } });
     const list = JSON.parse(invalid.text) as { id: string; code: string }[];
     expect(list).toEqual([expect.objectContaining({ id: 'bad', code: 'SKIFF_ERR_UNKNOWN_FILTER' })]);

@@ -1,7 +1,7 @@
 /**
  * The `zalando.org/*` Ingress annotations, read once per Ingress with Skipper's meaning. A bad
- * annotation does not fail the Ingress: it is recorded with the part of the Ingress it spoils, and
- * only the routes that depend on it are set aside.
+ * annotation is recorded as a problem; the translation then makes every route of that Ingress
+ * answer 500 (fail closed), and leaves the other Ingresses alone.
  */
 import type { Call, RouteDefinition } from '../../eskip/definition.js';
 import { parseFilters, parsePredicates, parseRoutes } from '../../eskip/parser.js';
@@ -30,24 +30,8 @@ export const ANNOTATION_PATH_MODE = 'zalando.org/skipper-ingress-path-mode';
 export const LOAD_BALANCERS: readonly string[] = ['roundRobin', 'random', 'consistentHash', 'powerOfRandomNChoices'];
 const PROTOCOLS: readonly string[] = ['http', 'https'];
 
-/** Which routes of the Ingress a bad annotation spoils. */
-export type Scope =
-  /** Every route of the Ingress that comes from a rule path or default backend. */
-  | 'routes'
-  /** Routes to a Service (not the local 502 answers). */
-  | 'service-routes'
-  /** Routes whose path group has more than one backend. */
-  | 'weighted-routes'
-  /** Routes of ImplementationSpecific paths. */
-  | 'implementation-specific'
-  /** The routes of the skipper-routes annotation. */
-  | 'custom-routes'
-  /** Nothing is set aside; the problem is only reported (the annotation fails closed instead). */
-  | 'reported';
-
 export interface AnnotationProblem {
   readonly annotation: string;
-  readonly scope: Scope;
   readonly code: Code;
   readonly reason: string;
 }
@@ -106,8 +90,8 @@ export function readAnnotations(annotations: Readonly<Record<string, string>> | 
   }
   if (!relevant) return NO_ANNOTATIONS;
   const problems: AnnotationProblem[] = [];
-  const problem = (annotation: string, scope: Scope, code: Code, reason: string): void => {
-    problems.push({ annotation, scope, code, reason: `annotation ${annotation}: ${reason}` });
+  const problem = (annotation: string, code: Code, reason: string): void => {
+    problems.push({ annotation, code, reason: `annotation ${annotation}: ${reason}` });
   };
 
   let ipFilters: readonly Call[];
@@ -115,34 +99,35 @@ export function readAnnotations(annotations: Readonly<Record<string, string>> | 
     ipFilters = ipFilterCallsFromNginxAnnotations(a);
   } catch (err) {
     // A source range that cannot be read must not open the routes it guards (nor let another
-    // Ingress's broader path serve them): they answer 403 until the annotation is fixed.
+    // Ingress's broader path serve them): the problem makes them answer 500, and the filters
+    // refuse every client besides, should the routes ever be made without it.
     ipFilters = DENY_ALL;
     const message = (err as Error).message.replace(/^annotation [^:]+: /, '');
-    problem(annotationOf(err), 'reported', ErrorCode.InvalidIngress, `${message}; the Ingress's routes answer 403 until it is fixed`);
+    problem(annotationOf(err), ErrorCode.InvalidIngress, message);
   }
-  const ratelimits = parsed(a[ANNOTATION_RATELIMIT], parseFilters, (msg) => problem(ANNOTATION_RATELIMIT, 'service-routes', ErrorCode.Parse, msg));
-  const annotated = parsed(a[ANNOTATION_FILTER], parseFilters, (msg) => problem(ANNOTATION_FILTER, 'service-routes', ErrorCode.Parse, msg));
+  const ratelimits = parsed(a[ANNOTATION_RATELIMIT], parseFilters, (msg) => problem(ANNOTATION_RATELIMIT, ErrorCode.Parse, msg));
+  const annotated = parsed(a[ANNOTATION_FILTER], parseFilters, (msg) => problem(ANNOTATION_FILTER, ErrorCode.Parse, msg));
   const filters = ratelimits.length === 0 ? annotated : [...ratelimits, ...annotated];
-  const predicates = parsed(a[ANNOTATION_PREDICATE], parsePredicates, (msg) => problem(ANNOTATION_PREDICATE, 'routes', ErrorCode.Parse, msg));
-  const customRoutes = parsed(a[ANNOTATION_ROUTES], parseRoutes, (msg) => problem(ANNOTATION_ROUTES, 'custom-routes', ErrorCode.Parse, msg));
+  const predicates = parsed(a[ANNOTATION_PREDICATE], parsePredicates, (msg) => problem(ANNOTATION_PREDICATE, ErrorCode.Parse, msg));
+  const customRoutes = parsed(a[ANNOTATION_ROUTES], parseRoutes, (msg) => problem(ANNOTATION_ROUTES, ErrorCode.Parse, msg));
 
   let weights: Map<string, number> | undefined;
   const rawWeights = a[ANNOTATION_BACKEND_WEIGHTS];
   if (rawWeights !== undefined && rawWeights.trim() !== '') {
     const result = parseWeights(rawWeights);
-    if (typeof result === 'string') problem(ANNOTATION_BACKEND_WEIGHTS, 'weighted-routes', ErrorCode.InvalidIngress, result);
+    if (typeof result === 'string') problem(ANNOTATION_BACKEND_WEIGHTS, ErrorCode.InvalidIngress, result);
     else weights = result;
   }
 
   let algorithm: string | undefined = a[ANNOTATION_LOAD_BALANCER]?.trim() || undefined;
   if (algorithm !== undefined && !LOAD_BALANCERS.includes(algorithm)) {
-    problem(ANNOTATION_LOAD_BALANCER, 'service-routes', ErrorCode.InvalidIngress, `unknown algorithm "${algorithm}" (${LOAD_BALANCERS.join(', ')})`);
+    problem(ANNOTATION_LOAD_BALANCER, ErrorCode.InvalidIngress, `unknown algorithm "${algorithm}" (${LOAD_BALANCERS.join(', ')})`);
     algorithm = undefined;
   }
 
   let scheme = a[ANNOTATION_BACKEND_PROTOCOL]?.trim().toLowerCase() || 'http';
   if (!PROTOCOLS.includes(scheme)) {
-    problem(ANNOTATION_BACKEND_PROTOCOL, 'service-routes', ErrorCode.InvalidIngress, `unsupported protocol "${scheme}" (${PROTOCOLS.join(', ')})`);
+    problem(ANNOTATION_BACKEND_PROTOCOL, ErrorCode.InvalidIngress, `unsupported protocol "${scheme}" (${PROTOCOLS.join(', ')})`);
     scheme = 'http';
   }
 
@@ -150,7 +135,7 @@ export function readAnnotations(annotations: Readonly<Record<string, string>> | 
   const rawMode = a[ANNOTATION_PATH_MODE]?.trim();
   if (rawMode) {
     if ((PATH_MODES as readonly string[]).includes(rawMode)) pathMode = rawMode as PathMode;
-    else problem(ANNOTATION_PATH_MODE, 'implementation-specific', ErrorCode.InvalidIngress, `unknown path mode "${rawMode}" (${PATH_MODES.join(', ')})`);
+    else problem(ANNOTATION_PATH_MODE, ErrorCode.InvalidIngress, `unknown path mode "${rawMode}" (${PATH_MODES.join(', ')})`);
   }
 
   return { ipFilters, filters, predicates, customRoutes, weights, algorithm, scheme, pathMode, problems };

@@ -4,13 +4,13 @@
  * default backend becomes a per-host catch-all for each of the Ingress's hosts plus a host-less
  * one. Groups are only candidates: overlaps between Ingresses are settled afterwards.
  */
-import type { BackendDefinition, Call, RouteDefinition } from '../../eskip/definition.js';
+import type { BackendDefinition, Call, RouteDefinition, RouteFailure } from '../../eskip/definition.js';
 import { sameBackend, sameCalls } from '../../eskip/equal.js';
 import { ErrorCode } from '../../errors.js';
 import type { ErrorCode as Code } from '../../errors.js';
 import type { Ingress, IngressBackend, IngressServiceBackend } from '../objects.js';
 import { readAnnotations } from './annotations.js';
-import type { AnnotationProblem, IngressAnnotations, Scope } from './annotations.js';
+import type { AnnotationProblem, IngressAnnotations } from './annotations.js';
 import { scopeCustomRoutes } from './custom-routes.js';
 import { ingressShapeProblem } from './shape.js';
 import { checkHost } from './hosts.js';
@@ -130,9 +130,13 @@ class IngressTranslator {
   private readonly name: string;
   private readonly object: string;
   private readonly ann: IngressAnnotations;
-  private readonly problems: ReadonlyMap<Scope, AnnotationProblem>;
-  /** Problems that set a route aside; the others are reported once for the whole Ingress. */
-  private readonly reported: AnnotationProblem[] = [];
+  /**
+   * Set when an annotation is bad: every route of the Ingress then keeps its match and answers
+   * 500 with this failure, so that none of its requests reaches a backend without the filters,
+   * predicates or settings the owner meant (nor another Ingress's route), and the owner sees it
+   * at once. Other Ingresses are not touched.
+   */
+  private readonly failure: RouteFailure | undefined;
   private readonly pathMode: PathMode;
   /** The annotation predicates as an overlap-key part. */
   private readonly predicatesKey: string;
@@ -153,13 +157,7 @@ class IngressTranslator {
     this.name = ingress.metadata.name;
     this.object = [this.namespace, this.name].join('/');
     this.ann = readAnnotations(ingress.metadata.annotations);
-    if (this.ann.problems.length === 0) {
-      this.problems = NO_PROBLEMS;
-    } else {
-      const problems = new Map<Scope, AnnotationProblem>();
-      for (const p of this.ann.problems) if (!problems.has(p.scope)) problems.set(p.scope, p);
-      this.problems = problems;
-    }
+    this.failure = annotationFailure(this.object, this.ann.problems);
     this.pathMode = this.ann.pathMode ?? ctx.pathMode;
     this.predicatesKey = this.ann.predicates.length === 0 ? '' : JSON.stringify(this.ann.predicates);
   }
@@ -173,7 +171,8 @@ class IngressTranslator {
     const rules = this.ingress.spec?.rules ?? [];
     for (const rule of rules) this.translateRule(rule.host, rule.http?.paths ?? []);
     this.translateDefaultBackend();
-    for (const p of this.ann.problems) if (!this.reported.includes(p)) this.skip(undefined, p.code, p.reason);
+    // once for the Ingress too: it shows even when no route could be made
+    for (const p of this.ann.problems) this.skip(undefined, p.code, `${p.reason}; every route of the Ingress answers 500 until it is fixed`);
     // Kept while the Ingress is unchanged: arrays sized exactly (a pushed-to array keeps spare room).
     return {
       candidates: exact(this.candidates),
@@ -193,11 +192,6 @@ class IngressTranslator {
 
   private skip(id: string | undefined, code: Code, reason: string): void {
     this.skipped.push(id === undefined ? { object: this.object, kind: 'Ingress', code, reason } : { id, object: this.object, kind: 'Ingress', code, reason });
-  }
-
-  private skipFor(id: string, problem: AnnotationProblem): void {
-    if (!this.reported.includes(problem)) this.reported.push(problem);
-    this.skip(id, problem.code, problem.reason);
   }
 
   private translateRule(rawHost: string | undefined, paths: readonly { path?: string; pathType?: string; backend: IngressBackend }[]): void {
@@ -222,11 +216,6 @@ class IngressTranslator {
       const id = (): string => routeIdIn(idPrefix, rawPath, backend?.name ?? p.backend.resource?.name ?? '');
       if (backend === undefined) {
         this.skip(id(), ErrorCode.InvalidBackend, unsupportedBackend(p.backend));
-        continue;
-      }
-      const modeProblem = this.problems.get('implementation-specific');
-      if (implementationSpecific && rawPath !== '' && modeProblem !== undefined) {
-        this.skipFor(id(), modeProblem);
         continue;
       }
       const pr = this.ctx.calls.path(p.pathType, rawPath, this.pathMode);
@@ -257,9 +246,10 @@ class IngressTranslator {
         : undefined;
     const predicates = shared?.predicates ?? joinCalls(hostPredicates, group.predicate === undefined ? NO_CALLS : [group.predicate], this.ann.predicates);
     const ids = group.entries.map((e) => routeIdIn(idPrefix, e.rawPath, e.service));
-    const routesProblem = this.problems.get('routes') ?? (group.entries.length > 1 ? this.problems.get('weighted-routes') : undefined);
-    if (routesProblem !== undefined) {
-      for (const id of ids) this.skipFor(id, routesProblem);
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      const failing = ids.map((id): RouteDefinition => ({ id, predicates, filters: NO_CALLS, backend: SHUNT, failure }));
+      this.addCandidate('rule', shared?.key ?? key(), host, this.ann.predicates.length === 0 && isCatchAllPath(group.predicate), failing);
       return;
     }
     // Backends that cannot be resolved are left out of the split, so their share goes to the others
@@ -294,11 +284,6 @@ class IngressTranslator {
     }
     const value = resolution.value;
     if (value.noEndpoints) return { filters: value.filters, backend: value.backend };
-    const problem = this.problems.get('service-routes');
-    if (problem !== undefined) {
-      this.skipFor(id, problem);
-      return undefined;
-    }
     const defaults = this.ctx.defaultFilters[`${ref.name}.${this.namespace}`] ?? [];
     return { filters: joinCalls(this.ann.ipFilters, defaults, this.ann.filters, value.filters), backend: value.backend };
   }
@@ -314,9 +299,11 @@ class IngressTranslator {
       pathPredicate: group.predicate,
       ownPathWins: group.implementationSpecific && this.pathMode === 'path-prefix',
     });
+    const failure = this.failure;
     for (const s of scoped) {
-      if (s.ok) this.customRoutes.push(s.route);
-      else this.skip(s.id, ErrorCode.InvalidRoute, s.reason);
+      if (!s.ok) this.skip(s.id, ErrorCode.InvalidRoute, s.reason);
+      else if (failure === undefined) this.customRoutes.push(s.route);
+      else this.customRoutes.push({ id: s.route.id, predicates: s.route.predicates, filters: NO_CALLS, backend: SHUNT, failure });
     }
   }
 
@@ -329,12 +316,8 @@ class IngressTranslator {
       return;
     }
     const hostIds = this.hosts.map((h) => hostDefaultBackendId(this.namespace, this.name, h, db.service!.name));
-    const problem = this.problems.get('routes');
-    if (problem !== undefined) {
-      for (const i of [id, ...hostIds]) this.skipFor(i, problem);
-      return;
-    }
-    const route = this.backendRoute(id, db.service);
+    const failure = this.failure;
+    const route = failure !== undefined ? { filters: NO_CALLS, backend: SHUNT, failure } : this.backendRoute(id, db.service);
     if (route === undefined) return;
     const catchAll = this.ann.predicates.length === 0;
     this.addCandidate('default', 'default|' + this.predicatesKey, undefined, catchAll, [{ id, predicates: this.ann.predicates, ...route }]);
@@ -417,7 +400,13 @@ export function rebindIngress(t: IngressTranslation, services: ServiceIndex): In
 
 const NO_CALLS: readonly Call[] = Object.freeze([]);
 
-const NO_PROBLEMS: ReadonlyMap<Scope, AnnotationProblem> = new Map();
+const SHUNT: BackendDefinition = Object.freeze({ type: 'shunt' });
+
+/** The failure of every route of an Ingress with bad annotations: the first problem's code, every reason. */
+function annotationFailure(object: string, problems: readonly AnnotationProblem[]): RouteFailure | undefined {
+  if (problems.length === 0) return undefined;
+  return Object.freeze({ code: problems[0]!.code, reason: `Ingress ${object}: ${problems.map((p) => p.reason).join('; ')}` });
+}
 
 /**
  * Call lists one after the other, sized exactly. Definitions are never changed once made, so
