@@ -4,7 +4,7 @@
  * wildcard names kept apart, because names belong to the route, not to the tree node.
  */
 import { invalidArgs } from '../errors.js';
-import { cleanPath } from '../proxy/path.js';
+import { cleanPath } from '../http/request-target.js';
 
 /** The wildcard name a free wildcard gets when it has none (`/*`, `/**`, PathSubtree). */
 export const FREE_WILDCARD_NAME = '*';

@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestView } from '../spec.js';
-import { cleanPath, decodePath, hostnameOf } from './path.js';
+import { cleanPath, decodePath, hostnameOf } from '../http/request-target.js';
 
 export interface RequestViewInit {
   method: string;

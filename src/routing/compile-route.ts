@@ -12,7 +12,7 @@ import type { Route } from './route.js';
 import { ErrorCode, SkiffError } from '../errors.js';
 import { HostAnyPredicate, HostRegexpPredicate } from '../predicates/host.js';
 import { PathPredicate } from '../predicates/path.js';
-import { hostnameOf } from '../proxy/path.js';
+import { hostnameOf } from '../http/request-target.js';
 import { Candidate } from './candidate.js';
 import { failureFilters } from './failed-route.js';
 import type { Placement } from './host-index.js';

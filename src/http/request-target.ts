@@ -1,6 +1,7 @@
 /**
- * Request-target helpers: split the target into path and query, decode, and clean the path the
- * way matching expects it (no `.`/`..` segments, no repeated slashes, always a leading `/`).
+ * Request-target helpers: decode and clean the path the way matching expects it (no `.`/`..`
+ * segments, no repeated slashes, always a leading `/`), and the host name of a Host value. They
+ * sit below routing, predicates and the proxy, which must all read paths and hosts the same way.
  */
 
 /** Percent-decodes a path; a malformed escape leaves the raw text as it is. */

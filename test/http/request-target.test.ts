@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostnameOf } from '../../src/proxy/path.js';
+import { hostnameOf } from '../../src/http/request-target.js';
 
 describe('hostnameOf', () => {
   it.each([
