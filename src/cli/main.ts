@@ -22,6 +22,7 @@ import { clientIpPolicyFromFlags } from '../proxy/client-ip.js';
 import { loadPlugins, type LoadedPlugins } from '../plugins/load-plugins.js';
 import { SourceError } from '../source-error.js';
 import { translateOptionsFrom } from './translate-options.js';
+import { runCheck } from './check.js';
 import { checkTracingEnv } from '../tracing/otlp-env.js';
 
 /**
@@ -37,6 +38,7 @@ export async function loadKubernetesSource(): Promise<void> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'check') return runCheck(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseCommandLine(argv);

@@ -138,6 +138,46 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'version', arg: null, help: 'print the version' },
 ];
 
+/**
+ * Options Skipper has under the same name, which also take its single-dash spelling, so that a
+ * Skipper command line (or a CI step written for one) reads the same here.
+ */
+const SKIPPER_NAMES: ReadonlySet<string> = new Set([
+  'address',
+  'routes-file',
+  'kubernetes',
+  'filter-plugin',
+  'access-log',
+  'serve-route-metrics',
+  'serve-host-metrics',
+  'route-backend-metrics',
+  'backend-host-metrics',
+  'histogram-metric-buckets',
+  'enable-kubernetes-external-names',
+  'kubernetes-only-allowed-external-names',
+  'kubernetes-allowed-external-name',
+]);
+
+/** Options `skiff check` reads; it accepts the others and ignores them. */
+const CHECK_READS: ReadonlySet<string> = new Set(['routes-file', 'ingress-dir', 'filter-plugin', 'ingress-class', 'listener', 'health-check-source-ranges', 'help']);
+
+export function checkUsage(): string {
+  return [
+    'Usage: skiff check [options]',
+    '',
+    'Checks a configuration offline, as the router would load it: parses the routes files,',
+    'translates the --ingress-dir manifests, loads the filter plugins and builds every listener\'s',
+    'route table. Prints one FILE:LINE:COLUMN: message line per problem, then a summary.',
+    'Exit status: 0 valid, 1 problems found, 2 bad command line.',
+    '',
+    'Options read (the router\'s other options are accepted and ignored):',
+    ...optionSpecs.filter((o) => CHECK_READS.has(o.name) || o.name.startsWith('kubernetes-') || o.name.includes('external-name')).map(
+      (o) => `  --${o.name}${o.arg === null ? '' : ' ' + o.arg}`.padEnd(44) + o.help,
+    ),
+    '',
+  ].join('\n');
+}
+
 export function usage(): string {
   const lines = ['Usage: skiff [options]', '', 'Options (each also read from SKIFF_<NAME>, e.g. SKIFF_ROUTES_FILE):'];
   for (const o of optionSpecs) {
@@ -156,7 +196,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const seen = new Map<string, string[]>();
   const byName = new Map(optionSpecs.map((o) => [o.name, o]));
   for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
+    let token = argv[i]!;
+    // Skipper's spelling (`-routes-file F`) of the options Skipper has under the same name.
+    if (/^-[a-z]/.test(token) && SKIPPER_NAMES.has(token.slice(1).split('=')[0]!)) token = `-${token}`;
     if (!token.startsWith('--')) fail(`unexpected argument "${token}" (options start with --)`);
     const eq = token.indexOf('=');
     const name = token.slice(2, eq === -1 ? undefined : eq);

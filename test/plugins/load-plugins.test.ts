@@ -69,8 +69,9 @@ describe('the example plugin', () => {
       expect(canary.body.headers['x-lane']).toBe('canary');
       expect(canary.headers.link).toBe('<https://docs.example.org/v2>; rel="sunset"');
 
-      // a plugin create() that throws sets its route aside like a built-in with bad arguments
-      expect((await request(`${proxy.url}/bad`)).status).toBe(404);
+      // a plugin create() that throws fails its route closed like a built-in with bad arguments
+      expect((await request(`${proxy.url}/bad`)).status).toBe(500);
+      expect(proxy.skiff.table().invalid).toEqual([expect.objectContaining({ id: 'bad', code: 'SKIFF_ERR_INVALID_ARGS' })]);
       expect(proxy.skiff.table().routes.map((r) => r.id).sort()).toEqual(['canary', 'v1']);
     } finally {
       await proxy.stop();
