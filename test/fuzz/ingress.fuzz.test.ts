@@ -121,7 +121,7 @@ const cluster: fc.Arbitrary<ClusterSnapshot> = fc.record({
 });
 
 describe('Ingress translation on arbitrary clusters', () => {
-  it('never throws; every route round-trips through eskip and builds or is set aside with a reason', () => {
+  it('never throws; every route round-trips through eskip and builds or is listed with a reason', () => {
     let emitted = 0;
     fc.assert(
       fc.property(cluster, fc.constantFrom('kubernetes-ingress', 'path-regexp', 'path-prefix') as fc.Arbitrary<'kubernetes-ingress'>, (snapshot, pathMode) => {
@@ -132,7 +132,8 @@ describe('Ingress translation on arbitrary clusters', () => {
         }
         if (result.routes.length === 0) return;
         emitted += result.routes.length;
-        expect(parseRoutes(printRoutes(result.routes))).toEqual(result.routes);
+        // a failing route prints with a comment, which a parse drops: the rest round-trips
+        expect(parseRoutes(printRoutes(result.routes))).toEqual(result.routes.map(({ failure: _, ...r }) => r));
         const table = buildTable(result.routes, deps);
         const built = new Set(table.routes.map((r) => r.id));
         const setAside = new Map(table.invalid.map((r) => [r.id, r]));
