@@ -89,10 +89,13 @@ export function createKubernetesMetrics(registry: Registry, buckets: readonly nu
     ...(buckets === undefined ? {} : { buckets: [...buckets] }),
   });
 
+  // A series exists from 0 on, from the first scrape that knows the kind: a counter that first
+  // appears at 1 is an increase rate() and increase() never see, and an alert on the first
+  // watch error would not fire.
   const add = (counter: Counter<string>, labels: Record<string, string>, key: string, value: number): void => {
-    const delta = value - (seen.get(key) ?? 0);
+    const last = seen.get(key);
     seen.set(key, value);
-    if (delta > 0) counter.inc(labels, delta);
+    if (last === undefined || value > last) counter.inc(labels, value - (last ?? 0));
   };
 
   // Every counter brings all of them up to date before it is rendered; a second call in the same

@@ -70,6 +70,22 @@ describe('Kubernetes metrics', () => {
     expect(sampleValue(s, 'skiff_kubernetes_watch_restarts_total', { kind: 'ingresses' })).toBe(5);
   });
 
+  it('shows the counters of a followed kind at 0 before anything happened, so that the first error is an increase', async () => {
+    const registry = new Registry();
+    const k = createKubernetesMetrics(registry, undefined);
+    const events = { ADDED: 0, MODIFIED: 0, DELETED: 0, BOOKMARK: 0, ERROR: 0 };
+    let errors = 0;
+    k.follow(() => ({ reflectors: [{ name: 'services', resource: 'services', synced: true, watchRestarts: 0, relists: 0, errors, events }] }));
+    let s = await scrape(registry);
+    expect(sampleValue(s, 'skiff_kubernetes_api_errors_total', { kind: 'services' })).toBe(0);
+    expect(sampleValue(s, 'skiff_kubernetes_watch_restarts_total', { kind: 'services' })).toBe(0);
+    expect(sampleValue(s, 'skiff_kubernetes_relists_total', { kind: 'services' })).toBe(0);
+    expect(sampleValue(s, 'skiff_kubernetes_events_total', { kind: 'services', type: 'ERROR' })).toBe(0);
+    errors = 1;
+    s = await scrape(registry);
+    expect(sampleValue(s, 'skiff_kubernetes_api_errors_total', { kind: 'services' })).toBe(1);
+  });
+
   it('gives the time the API server last answered about each kind: its oldest collection, none before an answer', async () => {
     const registry = new Registry();
     const k = createKubernetesMetrics(registry, undefined);
