@@ -10,12 +10,14 @@
  * The exporter reads the rest of its settings itself (OTEL_EXPORTER_OTLP[_TRACES]_ENDPOINT,
  * _HEADERS, _TIMEOUT, _COMPRESSION, the certificate variables), and the SDK reads the sampler
  * (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG), the batch (OTEL_BSP_*) and span limits.
+ * What goes wrong in there (a failed export) reaches skiff's log through diagnostics.ts.
  */
 import { propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from '../log.js';
 import { otlpExportFromEnv, tracesExporterNames, type OtlpProtocol } from './otlp-env.js';
 import { buildPropagator, parsePropagatorNames, type ModuleLoader } from './propagators.js';
+import { forwardOtelDiagnostics } from './diagnostics.js';
 
 export { wantsOtlp } from './otlp-env.js';
 
@@ -66,6 +68,8 @@ export async function startTracingSdk(options: TracingSdkOptions): Promise<Traci
   const protocol = exportTo.protocol;
   const propagators = options.propagators ?? parsePropagatorNames(env.OTEL_PROPAGATORS);
   const load = options.load ?? importModule;
+  // before the SDK reads its variables: a bad OTEL_TRACES_SAMPLER is reported through diag
+  forwardOtelDiagnostics(log);
   let sdk: SdkModule;
   let exporter: SpanExporter;
   try {

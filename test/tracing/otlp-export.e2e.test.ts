@@ -158,6 +158,19 @@ describe.skipIf(!built)('OTLP export from the skiff process', () => {
     }
   });
 
+  it('--workers 2: each worker exports its own spans, the primary none', async () => {
+    const receiver = await startHttpReceiver();
+    const skiff = await startTraced({ SKIFF_WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    try {
+      await checkTraces(skiff, receiver, spansOfJson, 'skiff');
+      // one "exporting" line per worker; the primary serves no traffic and starts no exporter
+      await waitFor(() => skiff.logs.filter((l) => l.msg === 'tracing: exporting spans over OTLP').length === 2, 10_000, 'two workers exporting');
+    } finally {
+      await skiff.stop();
+      await receiver.close();
+    }
+  });
+
   it('a trace the sampler drops still gets a traceparent (not sampled), and nothing is exported', async () => {
     const receiver = await startHttpReceiver();
     const skiff = await startTraced({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: 'always_off' });
@@ -170,6 +183,22 @@ describe.skipIf(!built)('OTLP export from the skiff process', () => {
       await receiver.close();
     }
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('a collector that refuses the spans is logged, and requests are served as before', async () => {
+    const receiver = await startHttpReceiver(400);
+    const skiff = await startTraced({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    try {
+      expect((await request(`${skiff.url}/f`, { headers: { 'x-test-id': 'refused' } })).status).toBe(200);
+      expect(backendTraceparent('refused')).toMatch(traceparentRx);
+      const refusedLine = () => skiff.logs.find((l) => l.level === 'error' && String(l.msg).startsWith('tracing: OpenTelemetry reported an error'));
+      await waitFor(() => refusedLine() !== undefined, 10_000, `no log line about the refused export:\n${skiff.stderr()}`);
+      expect(receiver.received.length).toBeGreaterThan(0);
+      expect(String(refusedLine()!.detail)).toMatch(/400|Bad Request/);
+    } finally {
+      await skiff.stop();
+      await receiver.close();
+    }
   });
 
   it('without OTEL_* settings nothing is traced: no traceparent is made, a valid one passes untouched', async () => {

@@ -34,7 +34,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(): Promise<Receiver> {
+/** `status` other than 200 answers every export with that status and an empty body (a refusal). */
+export async function startHttpReceiver(status = 200): Promise<Receiver> {
   const received: ReceivedExport[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,7 +44,10 @@ export async function startHttpReceiver(): Promise<Receiver> {
       const contentType = String(req.headers['content-type'] ?? '');
       received.push({ path: req.url ?? '', contentType, body: Buffer.concat(chunks) });
       // An empty ExportTraceServiceResponse in the request's encoding: full success.
-      if (contentType.startsWith('application/json')) {
+      if (status !== 200) {
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end();
+      } else if (contentType.startsWith('application/json')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{}');
       } else {
