@@ -29,6 +29,10 @@ export interface TracingSdk {
 
 export interface TracingSdkOptions {
   readonly log: Logger;
+  /**
+   * Where the switch, the protocol, the propagators and the service name are read; process.env
+   * unless given. The exporter and the SDK read their own settings from process.env.
+   */
   readonly env?: NodeJS.ProcessEnv;
   /** Overrides OTEL_PROPAGATORS. */
   readonly propagators?: readonly string[];
