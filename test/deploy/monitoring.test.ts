@@ -5,7 +5,8 @@
  * what the rules watch (routes from a file and from a fake Kubernetes API server, a backend that
  * refuses connections, a JWT filter whose key set endpoint fails, a route set aside as invalid),
  * and every metric name in every rule and panel expression must have samples in its /metrics.
- * promtool, where installed (Debian package prometheus), checks the rules file too.
+ * promtool, where installed (Debian package prometheus), checks the rules file too and runs the
+ * rules' unit tests (test/deploy/skiff-rules.promtool.yaml).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -103,6 +104,12 @@ describe('deploy/monitoring', () => {
     const out = spawnSync('promtool', ['check', 'rules', rulesPath], { encoding: 'utf8' });
     expect(out.status, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
+  });
+
+  it.skipIf(!havePromtool)('fires as its promtool unit tests expect (test/deploy/skiff-rules.promtool.yaml)', () => {
+    const out = spawnSync('promtool', ['test', 'rules', join(repoRoot, 'test/deploy/skiff-rules.promtool.yaml')], { encoding: 'utf8' });
+    expect(out.status, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('SUCCESS');
   });
 });
 
