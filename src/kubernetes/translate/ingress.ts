@@ -260,7 +260,13 @@ class IngressTranslator {
       const route = this.backendRoute(ids[i]!, entry.port);
       if (route !== undefined) resolved.push({ id: ids[i]!, entry, route });
     }
-    if (resolved.length === 0) return;
+    if (resolved.length === 0) {
+      // No Service of the path can be reached (missing, or without the port): the path keeps its
+      // match and answers 500, since a broader route of the host (a default backend, another
+      // Ingress's prefix) may lack the filters this Ingress puts in front of its Services.
+      this.addCandidate('rule', shared?.key ?? key(), host, this.ann.predicates.length === 0 && isCatchAllPath(group.predicate), this.unresolved(ids, predicates));
+      return;
+    }
     const shares = trafficShares(resolved.map((r) => r.entry.service), this.ann.weights);
     const routes = shares.map((share): RouteDefinition => {
       const r = resolved[share.index]!;
@@ -268,6 +274,13 @@ class IngressTranslator {
     });
     if (routes.length === 0) return;
     this.addCandidate('rule', shared?.key ?? key(), host, this.ann.predicates.length === 0 && isCatchAllPath(group.predicate), routes);
+  }
+
+  /** The failing routes of a path none of whose Services resolved, with the reasons already skipped for them. */
+  private unresolved(ids: readonly string[], predicates: readonly Call[]): RouteDefinition[] {
+    const reasons = [...new Set(this.skipped.filter((s) => s.id !== undefined && ids.includes(s.id)).map((s) => s.reason))];
+    const failure: RouteFailure = Object.freeze({ code: ErrorCode.InvalidBackend, reason: `Ingress ${this.object}: ${reasons.join('; ')}` });
+    return ids.map((id) => ({ id, predicates, filters: NO_CALLS, backend: SHUNT, failure }));
   }
 
   /** The filters and backend of a route to a Service; undefined (and a skipped entry) when it cannot be built. */
