@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, launchSkiff, skiffBuilt, waitFor, type Exit, type LaunchedSkiff } from '../helpers/process.js';
+import { launchSkiff, skiffBuilt, waitFor, type Exit, type LaunchedSkiff } from '../helpers/process.js';
 import { request } from '../helpers/http.js';
 
 const built = skiffBuilt();
@@ -69,6 +69,12 @@ function childPids(parent: number): number[] {
   }
 }
 
+function supportUrlOf(p: LaunchedSkiff): string {
+  const a = p.support();
+  if (a === null) throw new Error(`no support listener:\n${p.stderr().slice(-3000)}`);
+  return `http://127.0.0.1:${a.port}`;
+}
+
 const restarts = (p: LaunchedSkiff): number => p.logs.filter((l) => l.msg === 'worker exited; starting another').length;
 
 describe.skipIf(!built)('a proxy port that is already taken', () => {
@@ -81,8 +87,7 @@ describe.skipIf(!built)('a proxy port that is already taken', () => {
   });
 
   it('--workers 2: exits 1 within seconds, naming the listener, with no worker restarted', async () => {
-    const support = await freePort();
-    const p = launch(['--workers', '2', '--address', `127.0.0.1:${held.port}`, '--support-address', `127.0.0.1:${support}`, '--routes-file', routesFile]);
+    const p = launch(['--workers', '2', '--address', `127.0.0.1:${held.port}`, '--support-address', '127.0.0.1:0', '--routes-file', routesFile]);
     const exit = await exitWithin(p, 15_000);
     expect(exit).toMatchObject({ code: 1, signal: null });
     expect(p.stderr()).toContain(`skiff: listener default 127.0.0.1:${held.port}: address already in use\n`);
@@ -91,8 +96,7 @@ describe.skipIf(!built)('a proxy port that is already taken', () => {
   }, 20_000);
 
   it('--workers 1: exits 1 with the same message', async () => {
-    const support = await freePort();
-    const p = launch(['--workers', '1', '--address', `127.0.0.1:${held.port}`, '--support-address', `127.0.0.1:${support}`, '--routes-file', routesFile]);
+    const p = launch(['--workers', '1', '--address', `127.0.0.1:${held.port}`, '--support-address', '127.0.0.1:0', '--routes-file', routesFile]);
     const exit = await exitWithin(p, 10_000);
     expect(exit).toMatchObject({ code: 1, signal: null });
     expect(p.stderr()).toContain(`skiff: listener default 127.0.0.1:${held.port}: address already in use\n`);
@@ -146,15 +150,14 @@ export const filters = [{ name: 'noop', create: () => ({}) }];
     const upstream = (silent.address() as net.AddressInfo).port;
     const file = join(dir, 'slow.eskip');
     await writeFile(file, `slow: Path("/slow") -> "http://127.0.0.1:${upstream}";`);
-    const support = await freePort();
-    const supportUrl = `http://127.0.0.1:${support}`;
     const p = launch([
-      '--workers', '2', '--address', '127.0.0.1:0', '--support-address', `127.0.0.1:${support}`,
+      '--workers', '2', '--address', '127.0.0.1:0', '--support-address', '127.0.0.1:0',
       '--routes-file', file, '--filter-plugin', plugin, '--shutdown-deadline', '3s',
     ]);
     try {
       await waitFor(() => p.logs.some((l) => l.msg === 'worker listening') || p.gone(), 15_000, 'the first worker never listened');
       expect(p.gone()).toBe(false);
+      const supportUrl = supportUrlOf(p);
       const ready = await request(`${supportUrl}/readyz`);
       expect(ready.status).toBe(503);
       expect(ready.text).toBe('workers listening: 1 of 2\n');
@@ -185,10 +188,10 @@ export const filters = [{ name: 'noop', create: () => ({}) }];
 
 describe.skipIf(!built)('one worker that dies', () => {
   it('is replaced: /readyz is 503 until it listens, the counter shows 1, the process lives', async () => {
-    const support = await freePort();
-    const supportUrl = `http://127.0.0.1:${support}`;
-    const p = launch(['--workers', '2', '--address', '127.0.0.1:0', '--support-address', `127.0.0.1:${support}`, '--routes-file', routesFile]);
-    await waitFor(async () => (await request(`${supportUrl}/readyz`).catch(() => null))?.status === 200, 15_000, '/readyz never 200');
+    const p = launch(['--workers', '2', '--address', '127.0.0.1:0', '--support-address', '127.0.0.1:0', '--routes-file', routesFile]);
+    await waitFor(() => p.support() !== null || p.gone(), 15_000, 'the support listener never started');
+    const supportUrl = supportUrlOf(p);
+    await waitFor(async () => (await request(`${supportUrl}/readyz`)).status === 200, 15_000, '/readyz never 200');
     const [victim] = childPids(p.pid);
     process.kill(victim!, 'SIGKILL');
     let body = '';
@@ -196,11 +199,12 @@ describe.skipIf(!built)('one worker that dies', () => {
       body = (await request(`${supportUrl}/readyz`)).text;
       return body !== 'ready\n';
     }, 5000, '/readyz stayed 200 with a worker gone', 10);
-    expect(body).toMatch(/^workers listening: 1 of 2\n$/);
+    expect(body, p.stderr().slice(-2000)).toBe('workers listening: 1 of 2\n');
     await waitFor(async () => (await request(`${supportUrl}/readyz`)).status === 200, 15_000, 'the replacement never listened');
-    expect((await request(`${supportUrl}/metrics`)).text).toMatch(/^skiff_worker_restarts_total 1$/m);
+    const metrics = (await request(`${supportUrl}/metrics`)).text;
+    expect(/^skiff_worker_restarts_total .*$/m.exec(metrics)?.[0]).toBe('skiff_worker_restarts_total 1');
     expect((await request(`${supportUrl}/healthz`)).status).toBe(200);
     expect(p.gone()).toBe(false);
-    expect((await p.stop(10_000)).code).toBe(0);
+    expect(await p.stop(10_000), p.stderr().slice(-2000)).toMatchObject({ code: 0, signal: null });
   }, 40_000);
 });
