@@ -28,7 +28,8 @@ import { formatProblem, SourceError, type SourceProblem } from '../source-error.
 import { IngressDirWatch, type ManifestFile } from '../sources/ingress-dir.js';
 import type { FilterSpec, PredicateSpec } from '../spec.js';
 import { ManifestPlaces, type ObjectPlace, type Place } from './manifest-places.js';
-import { checkUsage, parseCommandLine, type CliOptions } from './options.js';
+import { checkUsage } from './help.js';
+import { parseCommandLine, type CliOptions } from './options.js';
 import { translateOptionsFrom } from './translate-options.js';
 import { SERVICE_NAME_LABEL, type EndpointSlice } from '../kubernetes/objects.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../src/cli/options.js';
+import { optionGroups, optionSpecs, parseCommandLine } from '../../src/cli/options.js';
+import { checkUsage, usage, wrap } from '../../src/cli/help.js';
 import { SkiffError } from '../../src/errors.js';
 
 function failure(argv: string[], env: NodeJS.ProcessEnv = {}): SkiffError {
@@ -121,8 +122,85 @@ describe('ExternalName options (Skipper names)', () => {
     ] as const) {
       const err = failure([...argv], env);
       expect(err.code).toBe('SKIFF_ERR_INVALID_OPTION');
-      expect(err.message).toContain('--kubernetes-allowed-external-name');
+      // a value from the environment is named by its variable
+      expect(err.message).toMatch(argv.length > 0 ? /^--kubernetes-allowed-external-name / : /^SKIFF_KUBERNETES_ALLOWED_EXTERNAL_NAME=\^a\{1,3\}\[\.\]example\$: "\^a\{1" /);
     }
     expect(failure(['--enable-kubernetes-external-names=yes']).message).toContain('--enable-kubernetes-external-names "yes"');
+  });
+});
+
+describe('help', () => {
+  it('-h asks for help like --help', () => {
+    expect(parseCommandLine(['-h'], {}).help).toBe(true);
+    expect(parseCommandLine(['--help'], {}).help).toBe(true);
+  });
+
+  it('lists every option once, under the headings in order, within 100 columns', () => {
+    const text = usage();
+    const lines = text.split('\n');
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(100);
+    const headings = Object.values(optionGroups).map((h) => lines.indexOf(`${h}:`));
+    expect(headings.every((at) => at > 0)).toBe(true);
+    expect([...headings].sort((a, b) => a - b)).toEqual(headings);
+    for (const o of optionSpecs) {
+      const at = lines.findIndex((l) => l === `  --${o.name}` || l.startsWith(`  --${o.name} `));
+      expect(at, o.name).toBeGreaterThan(0);
+      expect(lines.filter((l) => l === `  --${o.name}` || l.startsWith(`  --${o.name} `)), o.name).toHaveLength(1);
+      // under its own heading: the nearest heading above it
+      const heading = lines.slice(0, at).reverse().find((l) => /^[A-Z].*:$/.test(l));
+      expect(heading, o.name).toBe(`${optionGroups[o.group]}:`);
+    }
+  });
+
+  it('skiff check --help lists the options the check reads', () => {
+    const text = checkUsage();
+    expect(text).toMatch(/^Usage: skiff check \[options\]/);
+    const listed = text.split('\n').flatMap((l) => /^ {2}--([a-z-]+)/.exec(l)?.[1] ?? []);
+    expect(listed.sort()).toEqual(optionSpecs.filter((o) => o.check === true).map((o) => o.name).sort());
+    expect(text.split('\n').every((l) => l.length <= 100)).toBe(true);
+  });
+
+  it('wraps words to the width, a longer word alone on its line', () => {
+    expect(wrap('aa bb cc dd', 5)).toEqual(['aa bb', 'cc dd']);
+    expect(wrap('a verylongword b', 4)).toEqual(['a', 'verylongword', 'b']);
+  });
+});
+
+describe('mistyped options', () => {
+  it('suggests the option nearest to an unknown one', () => {
+    expect(failure(['--routes-fil', 'x']).message).toBe('unknown option --routes-fil; did you mean --routes-file? (see --help)');
+    expect(failure(['--drian-delay', '1s']).message).toContain('did you mean --drain-delay?');
+    expect(failure(['--ingress-classes', 'a']).message).toContain('did you mean --ingress-class?');
+    expect(failure(['--routes', 'x']).message).toContain('did you mean --routes-file?');
+    expect(failure(['-rotes-file', 'x']).message).toContain('did you mean --routes-file?');
+    expect(failure(['--frobnicate']).message).toBe('unknown option --frobnicate (see --help)');
+    expect(failure(['--frobnicate']).code).toBe('SKIFF_ERR_INVALID_OPTION');
+  });
+});
+
+describe("Skipper's spelling", () => {
+  it('takes a single dash for the options Skipper has under the same name', () => {
+    const opts = parseCommandLine(['-routes-file', 'a.eskip', '-address=:9999', '-kubernetes', '-routes-file=b.eskip'], {});
+    expect(opts.routesFiles).toEqual(['a.eskip', 'b.eskip']);
+    expect(opts.address).toEqual({ host: '0.0.0.0', port: 9999 });
+    expect(opts.kubernetes).toBe(true);
+    // skiff's own options keep their two dashes
+    expect(failure(['-drain-delay', '1s']).message).toMatch(/^unexpected argument "-drain-delay"/);
+  });
+});
+
+describe('values from the environment', () => {
+  it('names the variable, not the option, when its value is bad', () => {
+    const e = failure([], { SKIFF_KEEPALIVE_TIMEOUT: 'abc' });
+    expect(e.code).toBe('SKIFF_ERR_INVALID_OPTION');
+    expect(e.message).toBe('SKIFF_KEEPALIVE_TIMEOUT=abc: expected a duration like 500ms, 10s or 1m30s');
+    expect(failure(['--keepalive-timeout', 'abc'], {}).message).toBe('--keepalive-timeout "abc": expected a duration like 500ms, 10s or 1m30s');
+    expect(failure([], { SKIFF_WORKERS: '0' }).message).toBe('SKIFF_WORKERS=0: expected a positive whole number');
+    // a part of a list: the variable, then the part at fault
+    expect(failure([], { SKIFF_LISTENER: 'internal=127.0.0.1:99999=internal' }).message).toBe(
+      'SKIFF_LISTENER=internal=127.0.0.1:99999=internal: "127.0.0.1:99999" port must be 0-65535',
+    );
+    // the command line wins, and its value is the one named
+    expect(failure(['--drain-delay', 'x'], { SKIFF_DRAIN_DELAY: '1s' }).message).toMatch(/^--drain-delay "x": /);
   });
 });
