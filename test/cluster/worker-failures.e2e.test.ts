@@ -6,11 +6,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchSkiff, skiffBuilt, waitFor, type Exit, type LaunchedSkiff } from '../helpers/process.js';
+import { launchSkiff, repoRoot, skiffBin, skiffBuilt, waitFor, type Exit, type LaunchedSkiff } from '../helpers/process.js';
 import { request } from '../helpers/http.js';
 
 const built = skiffBuilt();
@@ -24,6 +25,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'skiff-worker-failures-'));
   routesFile = join(dir, 'routes.eskip');
   await writeFile(routesFile, `hello: Path("/hello") -> inlineContent("one") -> <shunt>;`);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 afterEach(async () => {
@@ -109,6 +114,45 @@ describe.skipIf(!built)('a proxy port that is already taken', () => {
     expect(p.stderr()).toContain(`skiff: support listener 127.0.0.1:${held.port}: address already in use\n`);
     expect(p.logs.some((l) => l.msg === 'worker listening')).toBe(false);
   }, 15_000);
+});
+
+/**
+ * Port 1 needs privileges unless the system opens low ports to everyone. As root the process
+ * runs as nobody (uid 65534), which cannot bind it.
+ */
+const lowPortsOpen = ((): boolean => {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) <= 1;
+  } catch {
+    return false;
+  }
+})();
+if (lowPortsOpen) console.warn('test/cluster: the permission test is skipped: every user may bind low ports here');
+
+describe.skipIf(!built || lowPortsOpen)('a proxy port that needs privileges', () => {
+  it('--workers 2: exits 1 with permission denied', async () => {
+    // readable by nobody: mkdtemp makes a directory only its owner may enter
+    const open = await mkdtemp(join(tmpdir(), 'skiff-worker-failures-open-'));
+    await chmod(open, 0o755);
+    const file = join(open, 'routes.eskip');
+    await writeFile(file, `hello: Path("/hello") -> inlineContent("one") -> <shunt>;`);
+    await chmod(file, 0o644);
+    const asRoot = process.getuid?.() === 0;
+    const child = spawn(process.execPath, [skiffBin, '--workers', '2', '--address', '127.0.0.1:1', '--support-address', '127.0.0.1:0', '--routes-file', file], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    await rm(open, { recursive: true, force: true });
+    expect(code, stderr.slice(-2000)).toBe(1);
+    expect(stderr).toContain('skiff: listener default 127.0.0.1:1: permission denied (a port below 1024 needs root or CAP_NET_BIND_SERVICE)\n');
+  }, 20_000);
 });
 
 describe.skipIf(!built)('a crash loop', () => {
