@@ -85,15 +85,15 @@ export class IngressDirWatch implements SnapshotProvider {
   }
 
   /**
-   * Reads the tree once; rejects with SkiffError (InvalidOption) when the directory cannot be
-   * read, and with a SourceError (one problem per file) when a manifest cannot be read or parsed.
+   * Reads the tree once; rejects with a SourceError: InvalidOption when the directory cannot be
+   * read, one problem per file when a manifest cannot be read or parsed.
    * Objects that parse but cannot be used are not a reason to stop: they are reported in problems().
    */
   start(): Promise<void> {
     this.started ??= (async () => {
       const found = await this.scan();
       if (found === null) {
-        throw new SkiffError(ErrorCode.InvalidOption, `--ingress-dir ${this.dir}: ${this.dirError?.reason ?? 'cannot be read'}`);
+        throw new SourceError([{ file: this.givenDir, code: ErrorCode.InvalidOption, message: this.dirError?.reason ?? 'cannot read the directory' }]);
       }
       await this.apply(found);
       const broken = [...this.files.values()].flatMap((f) => (f.problem !== null ? [f.problem] : []));

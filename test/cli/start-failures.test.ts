@@ -71,6 +71,13 @@ describe.skipIf(!built)('start-up failures of the skiff process', () => {
     expect(r.lines).toEqual([expect.stringMatching(new RegExp(`^${join(manifests, 'team', 'app.yaml')}:5:\\d+: document 1: `))]);
   });
 
+  it('exits 1 on an --ingress-dir that does not exist', async () => {
+    const missing = join(dir, 'no-such-dir');
+    const r = await failedStart(['--ingress-dir', missing]);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([expect.stringMatching(new RegExp(`^${missing}: cannot read the directory: ENOENT`))]);
+  });
+
   it('exits 1 on a --filter-plugin that does not parse or does not exist', async () => {
     const plugin = await file('plugin.mjs', 'export const filters = [];\nconst = 5;\n');
     const routes = await file('ok.eskip', 'a: * -> <shunt>;');

@@ -85,6 +85,9 @@ describe('IngressDirWatch', () => {
     const dir = await tempDir();
     const { w } = track(join(dir, 'missing'));
     await expect(w.start()).rejects.toMatchObject({ code: 'SKIFF_ERR_INVALID_OPTION' });
+    const error = (await w.start().catch((err: unknown) => err)) as SourceError;
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error.message).toMatch(new RegExp(`^${join(dir, 'missing')}: cannot read the directory: ENOENT`));
   });
 
   it('fails to start on a manifest that does not parse, naming the file, line and column of the error', async () => {
