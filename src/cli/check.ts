@@ -119,14 +119,15 @@ export async function runCheck(argv: readonly string[], io: CheckIo = processIo)
     const failedBySource = new Set(defs.filter((d) => d.failure !== undefined).map((d) => d.id));
     // Ingress route ids → their Ingress, worked out only when one of them did not build.
     let ingressOf: Map<string, string> | null = null;
-    const seen = new Map<string, number>();
+    const duplicates = new Map<string, number>();
     for (const invalid of table.invalid) {
-      // The n-th invalid entry of an id is its n-th definition when it is a duplicate, else the first.
-      const nth = seen.get(invalid.id) ?? 0;
-      seen.set(invalid.id, nth + 1);
+      // The n-th duplicate of an id is its (n+1)-th definition; any other problem is the first's.
+      let fileIndex = 0;
+      if (invalid.reason.startsWith('duplicate route id')) {
+        fileIndex = (duplicates.get(invalid.id) ?? 0) + 1;
+        duplicates.set(invalid.id, fileIndex);
+      }
       const filePlaces = fileOrigins.get(invalid.id);
-      const isDuplicate = invalid.reason.startsWith('duplicate route id');
-      const fileIndex = isDuplicate ? nth + 1 : 0;
       if (filePlaces !== undefined && fileIndex < filePlaces.length) {
         const place = filePlaces[fileIndex]!;
         add({ ...place, code: invalid.code, message: `route ${invalid.id}: ${invalid.reason} [${invalid.code}]` }, invalid.reason);
@@ -197,7 +198,7 @@ async function readIngressDir(dir: string, add: (p: SourceProblem, reason?: stri
     await watch.start();
   } catch (err) {
     if (err instanceof SourceError) for (const p of err.problems) add(p);
-    else if (err instanceof SkiffError) add({ file: dir, code: err.code, message: err.message.replace(/^--ingress-dir [^:]*: /, '') });
+    else if (err instanceof SkiffError) add({ file: dir, code: err.code, message: err.message });
     else throw err;
   } finally {
     files = watch.manifestFiles();

@@ -86,6 +86,14 @@ describe('skiff check', () => {
     const r = await check(['--routes-file', a, '--routes-file', b]);
     expect(r.code).toBe(1);
     expect(r.out[0]).toMatch(new RegExp(`^${b}:3:1: route same: duplicate route id`));
+    // a first definition that does not build, then a second: each at its own place
+    const c = await file('dup/c.eskip', 'twice: * -> noSuchFilter() -> <shunt>;');
+    const d = await file('dup/d.eskip', '\ntwice: * -> <shunt>;');
+    expect((await check(['--routes-file', c, '--routes-file', d])).out).toEqual([
+      `${c}:1:1: route twice: unknown filter noSuchFilter [SKIFF_ERR_UNKNOWN_FILTER]`,
+      expect.stringMatching(new RegExp(`^${d}:2:1: route twice: duplicate route id`)),
+      '2 problems; 0 routes OK',
+    ]);
   });
 
   it('names the file, document, Ingress and annotation of a problem in a manifest', async () => {
