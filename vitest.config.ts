@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,12 +8,12 @@ import { defineConfig } from 'vitest/config';
  * lazily loaded sources, the process's memory, timing budgets, and child process trees.
  */
 const ownProcess = [
-  'test/filters/ratelimit/**',
-  'test/tracing/**',
-  'test/cli/**',
-  'test/deploy/**',
-  'test/cluster/**',
-  'test/e2e/**',
+  'test/filters/ratelimit/**/*.test.ts',
+  'test/tracing/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/deploy/**/*.test.ts',
+  'test/cluster/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
   'test/eskip/performance.test.ts',
   'test/net/cidr-set.test.ts',
   'test/kubernetes/e2e/latency.test.ts',
@@ -24,6 +25,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: one worker on a two-core machine. Most
+    // files spend their time waiting on timers, sockets and child processes, not computing, and
+    // two workers there took half the time of one (the files' own times stayed the same).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
@@ -39,8 +44,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        // `dir/**` matches the helpers beside the tests too: only the test files are run.
-        test: { name: 'own-process', include: ownProcess.map((p) => (p.endsWith('/**') ? `${p}/*.test.ts` : p)) },
+        test: { name: 'own-process', include: ownProcess },
       },
     ],
   },
