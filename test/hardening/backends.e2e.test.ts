@@ -237,7 +237,8 @@ describe('passive health', () => {
     );
     for (const s of servers) cleanups.push(() => s.close());
     const proxy = await skiff(`r: * -> <roundRobin, ${servers.map((s) => `"${s.url}"`).join(', ')}>;`, {
-      proxy: { ejectAfterFailures: 3, ejectionMs: 400 },
+      // the 30 requests must all fall inside the ejection, also on a loaded machine
+      proxy: { ejectAfterFailures: 3, ejectionMs: 1000 },
     });
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) statuses.push((await request(`${proxy.url}/`)).status);
@@ -245,7 +246,7 @@ describe('passive health', () => {
     expect(hits[1]).toBe(3);
     expect(statuses.filter((s) => s === 503)).toHaveLength(3);
     expect(statuses.slice(-15).every((s) => s === 200)).toBe(true);
-    await sleep(450);
+    await sleep(1050);
     for (let i = 0; i < 6; i++) await request(`${proxy.url}/`);
     expect(hits[1]).toBeGreaterThan(3);
   });
@@ -261,14 +262,15 @@ describe('consecutiveBreaker', () => {
       res.end();
     });
     cleanups.push(() => backend.close());
-    const proxy = await skiff(`r: * -> consecutiveBreaker(3, "300ms") -> "${backend.url}";`, { proxy: { ejectAfterFailures: 0 } });
+    // open for long enough that the six requests below all find it open on a loaded machine
+    const proxy = await skiff(`r: * -> consecutiveBreaker(3, "1s") -> "${backend.url}";`, { proxy: { ejectAfterFailures: 0 } });
     for (let i = 0; i < 3; i++) expect((await request(`${proxy.url}/`)).status).toBe(500);
     const open = await request(`${proxy.url}/`);
     expect(open.status).toBe(503);
     expect(open.headers['x-circuit-open']).toBe('true');
     for (let i = 0; i < 5; i++) expect((await request(`${proxy.url}/`)).status).toBe(503);
     expect(calls).toBe(3);
-    await sleep(350);
+    await sleep(1050);
     healthy = true;
     expect((await request(`${proxy.url}/`)).status).toBe(200);
     expect((await request(`${proxy.url}/`)).status).toBe(200);
@@ -280,11 +282,11 @@ describe('consecutiveBreaker', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const proxy = await skiff(`r: * -> consecutiveBreaker(2, "200ms") -> "http://127.0.0.1:${port}";`);
+    const proxy = await skiff(`r: * -> consecutiveBreaker(2, "500ms") -> "http://127.0.0.1:${port}";`);
     expect((await request(`${proxy.url}/`)).status).toBe(502);
     expect((await request(`${proxy.url}/`)).status).toBe(502);
     expect((await request(`${proxy.url}/`)).headers['x-circuit-open']).toBe('true');
-    await sleep(250);
+    await sleep(550);
     expect((await request(`${proxy.url}/`)).status).toBe(502); // the trial
     expect((await request(`${proxy.url}/`)).headers['x-circuit-open']).toBe('true');
   });

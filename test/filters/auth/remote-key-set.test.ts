@@ -108,19 +108,22 @@ describe('RemoteKeySet', () => {
 
   it('picks up a key rotated in, once the cooldown allows a fetch', async () => {
     server = await KeyServer.start([k1]);
-    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 100 }));
-    expect(await verifies(set.getKey, await token(k1, { sub: 'a' }))).toBe(true);
-    server.keys = [k1.jwk, k2.jwk];
+    // Both verifications below must fall inside the cooldown that the first fetch starts: the
+    // tokens are signed beforehand, and the cooldown leaves room for a loaded machine.
+    const set = jwksAt(server.jwksUrl, opts({ cooldownMs: 300 }));
+    const first = await token(k1, { sub: 'a' });
     const rotated = await token(k2, { sub: 'b' });
+    expect(await verifies(set.getKey, first)).toBe(true);
+    server.keys = [k1.jwk, k2.jwk];
     // within the cooldown the new kid is unknown and no fetch happens
     expect(await verifies(set.getKey, rotated)).toBe('JWKSNoMatchingKey');
     expect(server.jwksFetches).toBe(1);
-    await sleep(120);
+    await sleep(320);
     expect(await verifies(set.getKey, rotated)).toBe(true);
     expect(server.jwksFetches).toBe(2);
     // a key removed from the set stops verifying after the next refresh
     server.keys = [k2.jwk];
-    await sleep(120);
+    await sleep(320);
     expect(await verifies(set.getKey, await token(k1, { sub: 'c' }, { kid: 'k1-gone' }))).toBe('JWKSNoMatchingKey');
     expect(await verifies(set.getKey, await token(k1, { sub: 'c' }))).toBe('JWKSNoMatchingKey');
   });
