@@ -36,6 +36,8 @@ describe('access log on a stalled pipe', () => {
     expect(log.writer.dropped).toBeGreaterThan(10_000);
     expect(log.writer.written).toBeLessThan(2_000);
     expect(log.writer.written + log.writer.dropped).toBeLessThanOrEqual(20_000);
-    expect(worstLagMs).toBeLessThan(100);
+    // A blocking write would stop the loop for good; a machine busy with other work may delay a
+    // timer by tens of milliseconds without any fault of the log's.
+    expect(worstLagMs).toBeLessThan(500);
   });
 });

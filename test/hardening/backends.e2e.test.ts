@@ -180,12 +180,14 @@ describe('timeouts and refusals', () => {
     const ms = performance.now() - t0;
     expect(r.status).toBe(504);
     expect(ms).toBeGreaterThanOrEqual(195);
-    expect(ms).toBeLessThan(300 + 100);
+    // the backend answers after 3 s: anything well below is the route timeout (a loaded machine
+    // adds its own delay, so the bound leaves room for it)
+    expect(ms).toBeLessThan(1500);
     await sleep(50);
     expect(upstreamClosed).toBe(1);
   });
 
-  it('answers 502 within 50 ms when the backend port is closed', async () => {
+  it('answers 502 at once when the backend port is closed, not after the connect timeout', async () => {
     const probe = net.createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as net.AddressInfo).port;
@@ -195,7 +197,8 @@ describe('timeouts and refusals', () => {
     const t0 = performance.now();
     const r = await request(`${proxy.url}/`);
     expect(r.status).toBe(502);
-    expect(performance.now() - t0).toBeLessThan(50);
+    // about a millisecond when idle; the connect timeout it must not wait for is 10 s
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
 

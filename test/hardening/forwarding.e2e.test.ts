@@ -164,6 +164,7 @@ describe('routing loops', () => {
     const t0 = performance.now();
     const r = await rawExchange(proxy.port, 'GET /loop HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
     expect(r.statuses).toEqual([508]);
-    expect(performance.now() - t0).toBeLessThan(100);
+    // at once (a few ms when idle), not after going round until something gives out
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

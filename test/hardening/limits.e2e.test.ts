@@ -179,7 +179,8 @@ describe('concurrency cap', () => {
     const extra = await Promise.all(Array.from({ length: 20 }, () => request(`${proxy.url}/extra`)));
     const ms = performance.now() - t0;
     expect(extra.map((r) => r.status)).toEqual(Array(20).fill(503));
-    expect(ms).toBeLessThan(500);
+    // not queued behind the admitted ones, whose backend answers only when released
+    expect(ms).toBeLessThan(2000);
     release();
     expect((await Promise.all(slow)).map((r) => r.status)).toEqual(Array(5).fill(200));
     // The slots come back once requests finish.
