@@ -153,7 +153,7 @@ describe('downstream keep-alive through skiff', () => {
     expect(received).toMatch(/^HTTP\/1\.1 101/);
     expect(closed).toBe(false);
     socket.write('hello');
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && !received.includes('HELLO'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(received).toContain('HELLO');
     socket.destroy();
   });

@@ -61,7 +61,8 @@ describe('support listener', () => {
     proxy = await startSkiff(`r: * -> "${echo.url}";`);
     expect((await request(`${proxy.supportUrl}/healthz`)).status).toBe(200);
     expect((await request(`${proxy.supportUrl}/readyz`)).status).toBe(200);
-    const stopping = proxy.skiff.stop({ drainDelayMs: 300 });
+    // the two requests below must fall inside the drain delay, also on a loaded machine
+    const stopping = proxy.skiff.stop({ drainDelayMs: 1000 });
     await new Promise((r) => setTimeout(r, 50));
     expect((await request(`${proxy.supportUrl}/readyz`)).status).toBe(503);
     // Still serving during the drain delay, but telling clients to go elsewhere.
@@ -73,11 +74,17 @@ describe('support listener', () => {
 
   it('lets an in-flight request finish during shutdown', async () => {
     const { startServer } = await import('../helpers/upstream.js');
-    const slow = await startServer((_req, res) => setTimeout(() => res.end('done'), 400));
+    let arrived!: () => void;
+    const atBackend = new Promise<void>((r) => (arrived = r));
+    const slow = await startServer((_req, res) => {
+      arrived();
+      setTimeout(() => res.end('done'), 400);
+    });
     try {
       proxy = await startSkiff(`r: * -> "${slow.url}";`);
       const inflight = request(`${proxy.url}/`);
-      await new Promise((r) => setTimeout(r, 100));
+      // in flight once the backend has it (a fixed wait could end before the request got there)
+      await atBackend;
       await proxy.skiff.stop({ drainDelayMs: 0 });
       const r = await inflight;
       expect(r.status).toBe(200);
