@@ -229,10 +229,15 @@ describe('missing tokens and the client-sent header', () => {
 describe('cache correctness', () => {
   it('does not serve a cached token past its exp', async () => {
     const f = filter(config());
+    // exp is in whole seconds: a token made late in a second for one second ahead expired within
+    // milliseconds when its first check crossed into the next second (on a loaded machine).
+    // Made at the start of a second, it has a whole second for that check.
+    await sleep(1000 - (Date.now() % 1000));
     const jwt = await good(rsa, { sub: 'short' }, { exp: 1 });
     const first = await run(f, { bearer: jwt });
     expect(first.outgoing.headers['x-user-id']).toBe('short');
-    await sleep(2100 - (Date.now() % 1000));
+    // into the second of exp (or one later): expired from its first millisecond on
+    await sleep(1100 - (Date.now() % 1000));
     const later = await run(f, { bearer: jwt });
     expect(later.reply?.status).toBe(401);
   });
