@@ -231,8 +231,10 @@ describe('cache correctness', () => {
     const f = filter(config());
     // exp is in whole seconds: a token made late in a second for one second ahead expired within
     // milliseconds when its first check crossed into the next second (on a loaded machine).
-    // Made at the start of a second, it has a whole second for that check.
-    await sleep(1000 - (Date.now() % 1000));
+    // Made just after the start of a second, it has nearly a whole second for that check. (A timer
+    // counts from the event loop's cached time, so on a busy loop it fires early by what the loop
+    // had already spent: aimed at the second's start itself, it could land just before it.)
+    await sleep(1000 - (Date.now() % 1000) + 50);
     const jwt = await good(rsa, { sub: 'short' }, { exp: 1 });
     const first = await run(f, { bearer: jwt });
     expect(first.outgoing.headers['x-user-id']).toBe('short');
