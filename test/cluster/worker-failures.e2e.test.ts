@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,7 +129,26 @@ const lowPortsOpen = ((): boolean => {
 })();
 if (lowPortsOpen) console.warn('test/cluster: the permission test is skipped: every user may bind low ports here');
 
-describe.skipIf(!built || lowPortsOpen)('a proxy port that needs privileges', () => {
+/**
+ * As root the test runs skiff as nobody, who must be able to read node, the checkout and its
+ * dependencies: a clone under a private home directory (/root) is not. Asked of nobody itself,
+ * once, so that the test skips there instead of hanging.
+ */
+const nobodyCanRun = ((): boolean => {
+  if (process.getuid?.() !== 0) return true;
+  const needed = [skiffBin, join(repoRoot, 'dist/src/cli/main.js'), join(repoRoot, 'node_modules/undici/package.json')];
+  const probe = spawnSync(process.execPath, ['-e', `for (const f of ${JSON.stringify(needed)}) require('fs').accessSync(f, require('fs').constants.R_OK)`], {
+    cwd: repoRoot,
+    uid: 65534,
+    gid: 65534,
+    timeout: 10_000,
+    stdio: 'ignore',
+  });
+  return probe.status === 0;
+})();
+if (!lowPortsOpen && !nobodyCanRun) console.warn('test/cluster: the permission test is skipped: user nobody cannot read node or this checkout');
+
+describe.skipIf(!built || lowPortsOpen || !nobodyCanRun)('a proxy port that needs privileges', () => {
   it('--workers 2: exits 1 with permission denied', async () => {
     // readable by nobody: mkdtemp makes a directory only its owner may enter
     const open = await mkdtemp(join(tmpdir(), 'skiff-worker-failures-open-'));
@@ -147,7 +166,10 @@ describe.skipIf(!built || lowPortsOpen)('a proxy port that needs privileges', ()
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('exit', (c) => resolve(c));
+      child.once('error', reject);
+    });
     clearTimeout(timer);
     await rm(open, { recursive: true, force: true });
     expect(code, stderr.slice(-2000)).toBe(1);
