@@ -1,10 +1,15 @@
 /**
  * Request-target helpers: decode and clean the path the way matching expects it (no `.`/`..`
- * segments, no repeated slashes, always a leading `/`), and the host name of a Host value. They
- * sit below routing, predicates and the proxy, which must all read paths and hosts the same way.
+ * segments, no repeated slashes, always a leading `/`), refuse a path that a backend could decode
+ * differently, and the host name of a Host value. They sit below routing, predicates and the
+ * proxy, which must all read paths and hosts the same way.
  */
 
-/** Percent-decodes a path; a malformed escape leaves the raw text as it is. */
+/**
+ * Percent-decodes a path; a malformed escape leaves the raw text as it is. Requests from clients
+ * never reach it with such a path (decodeRequestPath refuses them first); a path a filter wrote
+ * and sent round again (`<loopback>`) still may.
+ */
 export function decodePath(raw: string): string {
   if (raw.indexOf('%') === -1) return raw;
   try {
@@ -12,6 +17,61 @@ export function decodePath(raw: string): string {
   } catch {
     return raw;
   }
+}
+
+/**
+ * Decodes a client's request path for matching, or returns null when the proxy must refuse it
+ * because a backend could read it differently from the predicates:
+ * - a malformed escape (`%zz`, `%4`, a trailing `%`) or escapes that are not valid UTF-8
+ *   (`%ff`, the overlong `%c0%ae`, surrogates): the predicates could only match the raw text
+ *   while Go's and Python's decoders hand the backend the decoded bytes;
+ * - an escaped NUL, which ends the path early for C-based backends and file systems;
+ * - an escaped separator (`%2F`, `%5C`) or a backslash in a path that has a `.` or `..`
+ *   segment once decoded: whether `/a/..%2Fb` is `/b` or a file named `../b` under `/a`
+ *   depends on whether a backend splits before or after decoding (and on whether it splits at
+ *   `\`), so no single reading is safe to route on.
+ * Plain escapes (`%61dmin`, `%2e%2e`, `%2F` alone) are decoded, and cleanPath then removes the
+ * dot segments of the decoded path, the order Go's net/http and nginx use.
+ * hot path: a path without `%` is returned as given, without allocating.
+ */
+export function decodeRequestPath(raw: string): string | null {
+  if (raw.indexOf('%') === -1) return raw;
+  let decoded: string;
+  try {
+    // decodeURIComponent throws on malformed escapes and on invalid UTF-8 (RFC 3629: overlong
+    // forms, surrogates and code points past U+10FFFF included)
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  if (decoded.indexOf('\0') !== -1) return null;
+  if (hasSeparatorEscapeOrBackslash(raw) && hasDotSegment(decoded)) return null;
+  return decoded;
+}
+
+function hasSeparatorEscapeOrBackslash(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 92 /* \ */) return true;
+    if (c !== 37 /* % */) continue;
+    const hi = raw.charCodeAt(i + 1);
+    const lo = raw.charCodeAt(i + 2) | 0x20;
+    if ((hi === 50 /* 2 */ && lo === 102) /* f */ || (hi === 53 /* 5 */ && lo === 99) /* c */) return true;
+  }
+  return false;
+}
+
+/** A `.` or `..` segment, with `/` and `\` both taken as separators. */
+function hasDotSegment(path: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    const c = i === path.length ? 47 : path.charCodeAt(i);
+    if (c !== 47 && c !== 92) continue;
+    const n = i - start;
+    if ((n === 1 || n === 2) && path.charCodeAt(start) === 46 && (n === 1 || path.charCodeAt(start + 1) === 46)) return true;
+    start = i + 1;
+  }
+  return false;
 }
 
 /**

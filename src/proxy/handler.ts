@@ -282,7 +282,7 @@ function reject(
   view: RequestView | null,
 ): void {
   // A refused request may still have a body or a second request behind it: close the connection.
-  const close = rt.draining() || status === 508 || (status >= 400 && status < 500 && status !== rt.options.defaultStatus);
+  const close = rt.draining() || status === 508 || status === 505 || (status >= 400 && status < 500 && status !== rt.options.defaultStatus);
   answerObserved(rt, req, startNs, status, failure, view, () => writeErrorReply(res, status, rt.options.serverName, close));
 }
 

@@ -53,6 +53,9 @@ export class IncomingRequestView implements RequestView {
     this.host = init.host;
     this.hostname = hostnameOfLast(init.host);
     this.rawPath = init.rawPath;
+    // Decoded, then cleaned, as a decoding backend reads it. A client's path that cannot be
+    // decoded, or that backends could read in two ways, never gets here: validateRequest
+    // refuses it with 400 bad_path (see decodeRequestPath).
     this.path = cleanPath(decodePath(init.rawPath));
     this.rawQuery = init.rawQuery;
     this.headers = init.headers;

@@ -2,12 +2,15 @@
  * Request checks that run before a request is routed or forwarded, for the shapes Node's parser
  * accepts but a proxy must not pass on: duplicate or malformed Host, duplicate Authorization,
  * header names with `_`, more header lines than the limit (Node would drop the extras silently),
- * fragments in the target, and methods a router never forwards (TRACE, CONNECT). Framing attacks
+ * fragments in the target, a path a backend could decode differently from the predicates (see
+ * decodeRequestPath), HTTP versions other than 1.0 and 1.1 on HTTP/1 framing (`HTTP/2.0`, which
+ * Node's parser takes), and methods a router never forwards (TRACE, CONNECT). Framing attacks
  * (CL+TE, bad chunk sizes, obs-fold, bare CR/LF, NUL) never get this far: llhttp refuses them.
  */
 import type { IncomingMessage } from 'node:http';
 import type { UnderscorePolicy } from './options.js';
 import { equalsLower } from './field-name.js';
+import { decodeRequestPath } from '../http/request-target.js';
 
 export interface Rejection {
   readonly status: number;
@@ -23,6 +26,8 @@ export const Rejections = {
   duplicateAuthorization: Object.freeze({ status: 400, reason: 'duplicate_authorization' }),
   underscore: Object.freeze({ status: 400, reason: 'underscore_header' }),
   fragment: Object.freeze({ status: 400, reason: 'fragment' }),
+  path: Object.freeze({ status: 400, reason: 'bad_path' }),
+  version: Object.freeze({ status: 505, reason: 'http_version' }),
 } as const satisfies Record<string, Rejection>;
 
 export interface ValidationPolicy {
@@ -50,6 +55,8 @@ let lastValidHost = '\u0000';
  * clean.
  */
 export function validateRequest(req: IncomingMessage, policy: ValidationPolicy, headers = req.headers): Rejection | null {
+  // Node's parser takes HTTP/0.9 and HTTP/2.0 request lines; this proxy speaks 1.0 and 1.1 only
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) return Rejections.version;
   const method = req.method;
   if (method === 'TRACE' || method === 'CONNECT') return Rejections.method;
   const raw = req.rawHeaders;
@@ -83,8 +90,25 @@ export function validateRequest(req: IncomingMessage, policy: ValidationPolicy, 
     if (host !== '') lastValidHost = host;
   }
   const url = req.url;
-  if (url !== undefined && url.indexOf('#') !== -1) return Rejections.fragment;
+  if (url !== undefined) {
+    if (url.indexOf('#') !== -1) return Rejections.fragment;
+    // hot path: one scan; only a target with an escape has its path checked
+    if (url.indexOf('%') !== -1 && decodeRequestPath(pathOfTarget(url)) === null) return Rejections.path;
+  }
   return null;
+}
+
+/** The path part of an origin-form or absolute-form target (`http://a.example/x?q` → `/x`). */
+export function pathOfTarget(url: string): string {
+  let start = 0;
+  if (url.charCodeAt(0) !== 47 /* / */) {
+    const scheme = url.indexOf('//');
+    if (scheme === -1) return '';
+    start = scheme + 2;
+    while (start < url.length && url.charCodeAt(start) !== 47 && url.charCodeAt(start) !== 63 /* ? */) start++;
+  }
+  const q = url.indexOf('?', start);
+  return url.slice(start, q === -1 ? url.length : q);
 }
 
 function dropUnderscoreFields(headers: IncomingMessage['headers']): void {
