@@ -198,6 +198,8 @@ export function configFrom(
       bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,
       keepAliveTimeoutMs: opts.keepAliveTimeoutMs,
       maxConnectionsPerEndpoint: opts.maxConnectionsPerEndpoint,
+      backendQueueTimeoutMs: opts.backendQueueTimeoutMs,
+      writeTimeoutMs: opts.writeTimeoutMs,
       maxConcurrentRequests: opts.maxConcurrentRequests,
       maxRequestHeaderLines: opts.maxRequestHeaderLines,
       underscoreHeaders: opts.underscoreHeaders,

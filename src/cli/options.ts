@@ -43,6 +43,8 @@ export interface CliOptions {
   bodyIdleTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnectionsPerEndpoint: number;
+  backendQueueTimeoutMs: number;
+  writeTimeoutMs: number;
   drainDelayMs: number;
   shutdownDeadlineMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -132,6 +134,9 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'backend-idle-timeout', group: 'limits', arg: 'DURATION', help: 'longest pause between upstream body chunks (default 60s)' },
   { name: 'keepalive-timeout', group: 'limits', arg: 'DURATION', help: 'downstream keep-alive; keep above the load balancer idle timeout (default 65s)' },
   { name: 'max-connections-per-endpoint', group: 'limits', arg: 'N', help: 'cap on upstream connections per endpoint (default 128)' },
+  { name: 'backend-queue-timeout', group: 'limits', arg: 'DURATION', help: "longest wait for a busy endpoint's pooled connection before a 503 (default 1s; 0 no limit)" },
+  { name: 'write-timeout-server', group: 'limits', arg: 'DURATION', help: 'longest time a response may wait for the client to read before the connection is cut (default 60s; 0 off)' },
+  { name: 'read-timeout-server', group: 'limits', arg: 'DURATION', help: "Skipper's name for --request-timeout" },
   { name: 'drain-delay', group: 'processes', arg: 'DURATION', help: 'after SIGTERM, keep serving this long with /readyz 503 (default 0s; 45s behind an ALB)' },
   { name: 'shutdown-deadline', group: 'processes', arg: 'DURATION', help: 'after the drain delay, time for in-flight requests before connections are cut (default 30s)' },
   { name: 'max-concurrent-requests', group: 'limits', arg: 'N', help: 'requests in flight per process before a fast 503 (default 10000; 0: no cap)' },
@@ -173,6 +178,10 @@ const SKIPPER_NAMES: ReadonlySet<string> = new Set([
   'enable-kubernetes-external-names',
   'kubernetes-only-allowed-external-names',
   'kubernetes-allowed-external-name',
+  'read-timeout-server',
+  // Go's WriteTimeout is a deadline on the whole response; skiff's cuts only a response that
+  // waits that long on the client, so it never cuts earlier than Skipper would.
+  'write-timeout-server',
 ]);
 
 function fail(message: string): never {
@@ -322,12 +331,14 @@ function optionsFrom(one: (name: string) => string | undefined, many: (name: str
     bodyIdleTimeoutMs: duration('backend-idle-timeout', one('backend-idle-timeout') ?? '60s'),
     keepAliveTimeoutMs: duration('keepalive-timeout', one('keepalive-timeout') ?? '65s'),
     maxConnectionsPerEndpoint: positiveInt('max-connections-per-endpoint', one('max-connections-per-endpoint') ?? '128'),
+    backendQueueTimeoutMs: duration('backend-queue-timeout', one('backend-queue-timeout') ?? '1s'),
+    writeTimeoutMs: duration('write-timeout-server', one('write-timeout-server') ?? '60s'),
     drainDelayMs: duration('drain-delay', one('drain-delay') ?? '0s'),
     shutdownDeadlineMs: duration('shutdown-deadline', one('shutdown-deadline') ?? '30s'),
     maxConcurrentRequests: wholeNumber('max-concurrent-requests', one('max-concurrent-requests') ?? '10000'),
     maxRequestHeaderLines: positiveInt('max-request-header-lines', one('max-request-header-lines') ?? '200'),
     underscoreHeaders: oneOf('underscore-headers', one('underscore-headers') ?? 'reject', ['reject', 'drop', 'allow'] as const),
-    requestTimeoutMs: duration('request-timeout', one('request-timeout') ?? '5m'),
+    requestTimeoutMs: requestTimeout(one('request-timeout'), one('read-timeout-server')),
     requestBodyIdleTimeoutMs: duration('request-body-idle-timeout', one('request-body-idle-timeout') ?? '60s'),
     ejectAfterFailures: wholeNumber('eject-after-failures', one('eject-after-failures') ?? '5'),
     ejectionMs: duration('ejection-time', one('ejection-time') ?? '30s'),
@@ -438,6 +449,18 @@ function duration(option: string, text: string): number {
   const ms = parseGoDuration(text);
   if (ms === undefined || ms < 0) bad(option, text, 'expected a duration like 500ms, 10s or 1m30s');
   return ms;
+}
+
+/**
+ * --read-timeout-server is Skipper's name for the same deadline (Go's ReadTimeout: the whole
+ * request, body included). Both may be given only when they agree.
+ */
+function requestTimeout(own: string | undefined, skipper: string | undefined): number {
+  const ms = duration('request-timeout', own ?? '5m');
+  if (skipper === undefined) return ms;
+  const other = duration('read-timeout-server', skipper);
+  if (own !== undefined && other !== ms) bad('read-timeout-server', skipper, `differs from --request-timeout ${own}; give one of them`);
+  return other;
 }
 
 function buckets(text: string | undefined): number[] | null {

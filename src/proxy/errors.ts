@@ -39,6 +39,8 @@ export function mapUpstreamError(err: unknown): FailureMapping {
   if (dialCodes.has(code)) return { status: 502, reason: 'dial' };
   // Both Content-Length and Transfer-Encoding, or two Content-Lengths: an invalid response.
   if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return { status: 502, reason: 'response' };
+  if (backendAnswered(err)) return { status: 502, reason: 'response' };
+  if (code === 'SKIFF_BACKEND_QUEUE_TIMEOUT') return { status: 503, reason: 'queue' };
   if (timeoutCodes.has(code)) return { status: 504, reason: 'timeout' };
   if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_CHAR' || code === 'UND_ERR_NOT_SUPPORTED') {
     return { status: 502, reason: 'request' };
@@ -61,13 +63,34 @@ const resetCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
  * backend had just closed. Safe to retry only for idempotent requests without a body.
  */
 export function isConnectionReset(err: unknown): boolean {
-  return resetCodes.has(errorCode(err));
+  return resetCodes.has(errorCode(err)) && !backendAnswered(err);
+}
+
+/**
+ * undici closes the connection with a SocketError of these messages when the backend sent a
+ * status line it does not take (a 100 Continue nobody asked for, a 101 without an upgrade):
+ * the request reached the backend, so it is a bad answer, never a reset to retry.
+ */
+const answeredMessages = new Set(['bad response', 'bad upgrade']);
+
+export function backendAnswered(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown };
+  return e.code === 'UND_ERR_SOCKET' && typeof e.message === 'string' && answeredMessages.has(e.message);
 }
 
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function isIdempotent(method: string): boolean {
   return idempotent.has(method);
+}
+
+export class BackendQueueTimeoutError extends Error {
+  readonly code = 'SKIFF_BACKEND_QUEUE_TIMEOUT';
+
+  constructor(ms: number) {
+    super(`no connection to the backend became free within ${ms} ms`);
+  }
 }
 
 export class BackendTimeoutError extends Error {

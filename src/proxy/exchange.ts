@@ -17,7 +17,7 @@ import type { ProxyRuntime } from './runtime.js';
 import { ObservedContext } from './observed-context.js';
 import { inFlight, type InFlightCell } from '../backend/in-flight.js';
 import { FieldKind, connectionTokens, fieldKind } from './hop-by-hop.js';
-import { BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
+import { BackendQueueTimeoutError, BackendTimeoutError, isConnectionReset, isDialError, isIdempotent, mapUpstreamError } from './errors.js';
 import { writeErrorReply, writeLocalReply } from './local-reply.js';
 import { IncomingRequestView } from './request-view.js';
 import { monotonicNs } from './clock.js';
@@ -43,6 +43,15 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   private resumeUpstream: (() => void) | null = null;
   private retried = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Armed only when the endpoint's pool was full at dispatch: the bounded wait for a connection. */
+  private queueTimer: NodeJS.Timeout | null = null;
+  /**
+   * The wait for a pooled connection ran out and the client has its 503. undici still holds the
+   * request in its queue; it is aborted the moment it is given a connection.
+   */
+  private queueGaveUp = false;
+  /** The client's socket idle timer was set to the write timeout (a write waited on the client). */
+  private writeGuarded = false;
   private pendingAbort: Error | null = null;
   /** The in-flight counter of the endpoint called, held while the upstream call runs. */
   private load: InFlightCell | null = null;
@@ -152,6 +161,12 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     const load = inFlight.cellOf(endpoint);
     load.n++;
     this.load = load;
+    // Past the pool's size the request waits in undici's queue, which has no bound of its own.
+    // Only then a timer: the common case allocates nothing here.
+    const opts = this.rt.options;
+    if (load.n > opts.maxConnectionsPerEndpoint && opts.backendQueueTimeoutMs > 0 && this.queueTimer === null) {
+      this.queueTimer = setTimeout(onQueueTimeout, opts.backendQueueTimeoutMs, this);
+    }
     if (this.upstreamStartNs === 0n) {
       this.upstreamStartNs = monotonicNs();
       this.rt.observer.upstreamStarting?.(this, headers);
@@ -172,6 +187,10 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
   }
 
   onConnect(abort: (err?: Error) => void): void {
+    if (this.queueTimer !== null) {
+      clearTimeout(this.queueTimer);
+      this.queueTimer = null;
+    }
     this.abortUpstream = abort as (err: Error) => void;
     if (this.pendingAbort !== null) abort(this.pendingAbort);
   }
@@ -239,12 +258,26 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     this.res.writeHead(response.status, response.headers);
   }
 
+  /** hot path: the common case is one write that the socket takes at once. */
   onData(chunk: Buffer): boolean {
     if (this.replacedBody) return true;
     this.bytes += chunk.length;
     if (this.res.write(chunk)) return true;
     this.res.once('drain', this.resumeUpstream!);
+    // The client is not keeping up. undici's body timeout is off while it is paused, so without
+    // this a client that never reads would hold the backend connection for good. The socket's own
+    // idle timer (reset by every byte the client takes) cuts it after the write timeout; Node's
+    // server destroys a socket whose timeout nobody handles, and the close aborts upstream.
+    if (!this.writeGuarded) this.guardWrites();
     return false;
+  }
+
+  private guardWrites(): void {
+    const ms = this.rt.options.writeTimeoutMs;
+    const socket = this.res.socket;
+    if (ms <= 0 || socket === null) return;
+    this.writeGuarded = true;
+    socket.setTimeout(ms);
   }
 
   onComplete(): void {
@@ -254,6 +287,7 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
 
   onError(err: Error): void {
     this.upstreamDone();
+    if (this.queueGaveUp) return;
     // After a replaced body, the reply is complete: a failure reading the dropped body is no
     // concern of the client's.
     if (this.done || this.replacedBody) return;
@@ -297,11 +331,28 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
       this.load.n--;
       this.load = null;
     }
+    if (this.queueTimer !== null) {
+      clearTimeout(this.queueTimer);
+      this.queueTimer = null;
+    }
     this.upstreamEndNs = monotonicNs();
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
+  }
+
+  /** The pool stayed full for the whole queue timeout: a fast 503 instead of an unbounded wait. */
+  queueTimedOut(): void {
+    this.queueTimer = null;
+    if (this.done || this.abortUpstream !== null) return;
+    this.queueGaveUp = true;
+    this.pendingAbort = new BackendQueueTimeoutError(this.rt.options.backendQueueTimeoutMs);
+    this.rt.log.warn('no backend connection free', { route: this.route.id, endpoint: this.endpoint?.origin });
+    this.failure = 'queue';
+    this.status = 503;
+    // A request body not yet read stays on the connection: close it rather than parse the rest.
+    writeErrorReply(this.res, 503, this.rt.options.serverName, this.hasBody || this.rt.draining());
   }
 
   backendTimedOut(): void {
@@ -357,6 +408,11 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
       if (this.failure === '') this.failure = 'client_gone';
       this.abortWith(new Error('client closed the connection'));
     }
+    if (this.writeGuarded) {
+      // Leave the connection's idle timer as it was before the response waited on the client.
+      const socket = this.res.socket;
+      if (socket !== null && !socket.destroyed) socket.setTimeout(0);
+    }
     this.res[kExchange] = undefined;
     this.admission?.leave();
     this.rt.router.release(this.table);
@@ -376,6 +432,10 @@ function flatHeaders(headers: Record<string, string | string[]>): (string | stri
     if (value !== undefined) flat.push(name, value);
   }
   return flat;
+}
+
+function onQueueTimeout(ex: Exchange): void {
+  ex.queueTimedOut();
 }
 
 function onBackendTimeout(ex: Exchange): void {

@@ -19,6 +19,16 @@ export interface ProxyOptions {
   upstreamKeepAliveMs: number;
   /** Cap on connections per endpoint. */
   maxConnectionsPerEndpoint: number;
+  /**
+   * Longest wait for a pooled connection when all of an endpoint's connections are busy; past
+   * it the request gets 503 (reason `queue`). 0: wait without a limit.
+   */
+  backendQueueTimeoutMs: number;
+  /**
+   * Longest time a response may wait for the client to read (no byte taken by the client's
+   * socket); past it the client connection is cut and the backend request aborted. 0: off.
+   */
+  writeTimeoutMs: number;
   /** Downstream keep-alive; above an ALB's 60 s idle timeout so the ALB closes first. */
   keepAliveTimeoutMs: number;
   /** Downstream time allowed to receive the request headers (slowloris guard). */
@@ -66,6 +76,8 @@ export const defaultProxyOptions: Readonly<ProxyOptions> = Object.freeze({
   bodyIdleTimeoutMs: 60_000,
   upstreamKeepAliveMs: 30_000,
   maxConnectionsPerEndpoint: 128,
+  backendQueueTimeoutMs: 1_000,
+  writeTimeoutMs: 60_000,
   keepAliveTimeoutMs: 65_000,
   requestHeadersTimeoutMs: 60_000,
   maxLoopbacks: 9,

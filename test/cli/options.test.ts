@@ -204,3 +204,19 @@ describe('values from the environment', () => {
     expect(failure(['--drain-delay', 'x'], { SKIFF_DRAIN_DELAY: '1s' }).message).toMatch(/^--drain-delay "x": /);
   });
 });
+
+describe('slow-client limits', () => {
+  it('default to a 1 s wait for a pooled connection, a 60 s write timeout and a 5 m request deadline', () => {
+    const opts = parseCommandLine([], {});
+    expect([opts.backendQueueTimeoutMs, opts.writeTimeoutMs, opts.requestTimeoutMs, opts.requestBodyIdleTimeoutMs]).toEqual([1000, 60_000, 300_000, 60_000]);
+  });
+
+  it("take Skipper's -read-timeout-server as --request-timeout, and -write-timeout-server", () => {
+    const opts = parseCommandLine(['-read-timeout-server=30s', '-write-timeout-server', '10s', '--backend-queue-timeout', '250ms'], {});
+    expect([opts.requestTimeoutMs, opts.writeTimeoutMs, opts.backendQueueTimeoutMs]).toEqual([30_000, 10_000, 250]);
+    expect(parseCommandLine(['--request-timeout', '30s', '--read-timeout-server', '30s'], {}).requestTimeoutMs).toBe(30_000);
+    expect(failure(['--request-timeout', '30s', '--read-timeout-server', '1m']).message).toBe(
+      '--read-timeout-server "1m": differs from --request-timeout 30s; give one of them',
+    );
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * Slow clients against a small backend pool: a few clients that trickle a body, promise a body
+ * with Expect: 100-continue and never send it, or never read a large response must not take an
+ * endpoint's pooled connections for longer than the configured timeouts, and another client of
+ * that backend is answered within a bound meanwhile.
+ *
+ * While the attackers hold every pooled connection, the right answer to the victim is a fast
+ * 503 (reason `queue`): its request cannot reach the backend without a free connection, and
+ * waiting without a limit is what the fix removes. Once the attackers are cut, the victim gets
+ * its 200 again.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import { sleep } from './raw.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const pool = 4;
+const queueMs = 300;
+const bodyIdleMs = 600;
+const writeMs = 600;
+const requestMs = 2000;
+const checkMs = 100;
+
+interface Backend {
+  url: string;
+  /** Connections accepted so far. */
+  opened(): number;
+  /** Times (Date.now()) at which backend connections closed. */
+  closedAt: number[];
+  close(): Promise<void>;
+}
+
+/** /big streams 256 MiB at the pace the reader takes it; anything else reads the body and answers "ok". */
+async function backend(): Promise<Backend> {
+  const sockets = new Set<net.Socket>();
+  const closedAt: number[] = [];
+  let opened = 0;
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const server = http.createServer((req, res) => {
+    if (req.url === '/big') {
+      res.writeHead(200, { 'content-length': String(4096 * chunk.length) });
+      let left = 4096;
+      const pump = (): void => {
+        while (left > 0) {
+          left--;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  server.on('connection', (s: net.Socket) => {
+    opened++;
+    sockets.add(s);
+    s.on('close', () => {
+      sockets.delete(s);
+      closedAt.push(Date.now());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    opened: () => opened,
+    closedAt,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+async function proxyTo(b: Backend): Promise<RunningSkiff> {
+  const s = await startSkiff(`r: * -> "${b.url}";`, {
+    proxy: {
+      maxConnectionsPerEndpoint: pool,
+      backendQueueTimeoutMs: queueMs,
+      requestBodyIdleTimeoutMs: bodyIdleMs,
+      writeTimeoutMs: writeMs,
+      requestTimeoutMs: requestMs,
+      connectionsCheckingIntervalMs: checkMs,
+    },
+  });
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+type Attack = (port: number) => net.Socket;
+
+/** A body of 100000 bytes announced, one byte sent every 200 ms (under the body idle timeout). */
+const slowPost: Attack = (port) => {
+  const s = net.connect(port, '127.0.0.1');
+  s.on('error', () => {});
+  s.write('POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\nx');
+  const t = setInterval(() => {
+    if (!s.destroyed) s.write('x');
+  }, 200);
+  s.on('close', () => clearInterval(t));
+  cleanups.push(() => clearInterval(t));
+  return s;
+};
+
+/** Expect: 100-continue, and then no body at all. */
+const expectNoBody: Attack = (port) => {
+  const s = net.connect(port, '127.0.0.1');
+  s.on('error', () => {});
+  s.write('POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+  return s;
+};
+
+/** A large response the client never reads. */
+const unreadGet: Attack = (port) => {
+  const s = net.connect(port, '127.0.0.1');
+  s.on('error', () => {});
+  s.pause();
+  s.write('GET /big HTTP/1.1\r\nHost: a\r\n\r\n');
+  return s;
+};
+
+function victim(url: string): Promise<{ status: number; body: string; ms: number }> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${url}/small`, { agent: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - start }));
+    });
+    req.on('timeout', () => req.destroy(new Error('victim unanswered after 5 s')));
+    req.on('error', reject);
+  });
+}
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await sleep(10);
+}
+
+const attacks: [string, Attack, number][] = [
+  // The trickle stays under the body idle timeout: the whole-request deadline cuts it.
+  ['slow POST body', slowPost, requestMs + 2 * checkMs],
+  ['Expect: 100-continue without a body', expectNoBody, bodyIdleMs],
+  ['a large GET response never read', unreadGet, writeMs],
+];
+
+describe('slow clients do not hold backend connections', () => {
+  for (const [name, attack, limitMs] of attacks) {
+    it(`${name}: the victim gets a fast 503 while the pool is taken, the attackers are cut within ${limitMs} ms, then the victim gets 200`, async () => {
+      const b = await backend();
+      cleanups.push(() => b.close());
+      const proxy = await proxyTo(b);
+      const attackers: net.Socket[] = [];
+      const started = Date.now();
+      for (let i = 0; i < pool; i++) attackers.push(attack(proxy.port));
+      cleanups.push(() => attackers.forEach((s) => s.destroy()));
+      await until(() => b.opened() >= pool, 2000);
+      expect(b.opened()).toBe(pool);
+      await sleep(50);
+
+      const during = await victim(proxy.url);
+      expect(during.status).toBe(503);
+      expect(during.ms).toBeGreaterThanOrEqual(queueMs - 20);
+      expect(during.ms).toBeLessThan(queueMs + 1000);
+
+      // Every pooled connection the attackers held is closed by skiff within its timeout.
+      await until(() => b.closedAt.length >= pool, limitMs + 3000);
+      expect(b.closedAt.length).toBeGreaterThanOrEqual(pool);
+      const heldMs = Math.max(...b.closedAt.slice(0, pool)) - started;
+      expect(heldMs).toBeLessThan(limitMs + 1000);
+
+      const after = await victim(proxy.url);
+      expect(after).toMatchObject({ status: 200, body: 'ok' });
+    });
+  }
+});
