@@ -2,15 +2,24 @@
  * The upstream HTTP client: one undici Agent for the process, a keep-alive pool per endpoint
  * origin with a cap on connections and on the size of response headers.
  */
-import { Agent } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import type { ProxyOptions } from '../proxy/options.js';
 import { registerKnownHeaderNames } from './known-header-names.js';
+import { dropUnsolicitedContinue } from './interim-response.js';
 
 export function createUpstreamAgent(options: ProxyOptions): Agent {
   registerKnownHeaderNames();
+  // undici's own connector (what it builds from connectTimeout), plus the interim-100 guard.
+  const dial = buildConnector({ timeout: options.connectTimeoutMs });
   return new Agent({
     connections: options.maxConnectionsPerEndpoint,
-    connectTimeout: options.connectTimeoutMs,
+    connect(opts, callback) {
+      dial(opts, (err, socket) => {
+        // A failed dial calls back with the error alone (no socket argument at all).
+        if (err === null && socket != null) dropUnsolicitedContinue(socket);
+        (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
+      });
+    },
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyIdleTimeoutMs,
     keepAliveTimeout: options.upstreamKeepAliveMs,
