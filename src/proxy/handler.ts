@@ -19,6 +19,7 @@ import type { Admission } from './admission.js';
 import { randomBytes } from 'node:crypto';
 import { monotonicNs } from './clock.js';
 import { parserRefused } from './client-error.js';
+import { enterPipeline, leavePipeline } from './pipeline.js';
 
 export interface ParsedTarget {
   host: string;
@@ -232,12 +233,23 @@ export function handleRequest(
  * only when all of them are safe); none is sent once an earlier answer has closed the
  * connection, since it never gets its turn; and none is sent whose body the parser refused
  * midway (see src/proxy/client-error.ts).
+ *
+ * The queue is bounded (src/proxy/pipeline.ts): a request past the bound is never served, the
+ * connection closing before its turn. A waiting request holds a slot of the concurrency cap from
+ * its arrival, if one is free, so that the cap counts requests waiting in pipelines too; at its
+ * turn it gives the slot back and takes one again as any request does, which cannot fail since
+ * nothing ran in between. One that found no free slot tries again at its turn.
  */
 function awaitTurn(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse, admission: Admission | null): void {
+  const socket = req.socket;
+  if (!enterPipeline(socket, res)) return;
   const queuedNs = monotonicNs();
+  const held = admission !== null && admission.tryEnter();
   let turn = false;
   res.once('socket', () => {
     turn = true;
+    leavePipeline(socket, res);
+    if (held) admission?.leave();
     if (!req.complete && parserRefused(req.socket)) return;
     serveRequest(rt, listener, req, res, admission);
   });
@@ -245,7 +257,10 @@ function awaitTurn(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessag
   // destroys the request. It is told to the observers as one the client gave up on, so metrics
   // and access logs still count every request that arrived.
   req.once('close', () => {
-    if (!turn) answerObserved(rt, req, queuedNs, 499, 'client_gone', viewOf(rt, req, normalizePeer(req.socket?.remoteAddress)), noWrite);
+    if (turn) return;
+    leavePipeline(socket, res);
+    if (held) admission?.leave();
+    answerObserved(rt, req, queuedNs, 499, 'client_gone', viewOf(rt, req, normalizePeer(req.socket?.remoteAddress)), noWrite);
   });
 }
 
