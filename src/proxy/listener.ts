@@ -19,6 +19,7 @@ import { outcomeObserver } from '../backend/health.js';
 import { onClientError, rawReply } from './client-error.js';
 import { afterPendingAnswers } from './pending-answers.js';
 import { KeepAliveReaper } from './keep-alive.js';
+import { continueOnFirstRead } from './expect-continue.js';
 
 export function createProxyServer(runtime: ProxyRuntime, listener: Pick<ListenerInfo, 'proto'>): http.Server {
   const o = runtime.options;
@@ -79,6 +80,11 @@ export function createProxyServer(runtime: ProxyRuntime, listener: Pick<Listener
     keepAlive?.release(socket);
     socket.on('error', () => socket.destroy());
     socket.end(rawReply(405));
+  });
+  // Handled, so that Node does not answer 100 before the route and its filters have decided.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    continueOnFirstRead(req, res);
+    serveRequest(rt, info, req, res, admission);
   });
   server.on('clientError', onClientError);
   server.on('listening', () => {
