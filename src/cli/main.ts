@@ -201,6 +201,7 @@ export function configFrom(
       backendQueueTimeoutMs: opts.backendQueueTimeoutMs,
       writeTimeoutMs: opts.writeTimeoutMs,
       maxConcurrentRequests: opts.maxConcurrentRequests,
+      maxTcpListenerConcurrency: opts.maxTcpListenerConcurrency,
       maxRequestHeaderLines: opts.maxRequestHeaderLines,
       underscoreHeaders: opts.underscoreHeaders,
       requestTimeoutMs: opts.requestTimeoutMs,

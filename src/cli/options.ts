@@ -58,6 +58,7 @@ export interface CliOptions {
   accessLog: string;
   accessLogSampleRate: number;
   maxConcurrentRequests: number;
+  maxTcpListenerConcurrency: number;
   maxRequestHeaderLines: number;
   underscoreHeaders: 'reject' | 'drop' | 'allow';
   requestTimeoutMs: number;
@@ -140,6 +141,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: 'drain-delay', group: 'processes', arg: 'DURATION', help: 'after SIGTERM, keep serving this long with /readyz 503 (default 0s; 45s behind an ALB)' },
   { name: 'shutdown-deadline', group: 'processes', arg: 'DURATION', help: 'after the drain delay, time for in-flight requests before connections are cut (default 30s)' },
   { name: 'max-concurrent-requests', group: 'limits', arg: 'N', help: 'requests in flight per process before a fast 503 (default 10000; 0: no cap)' },
+  { name: 'max-tcp-listener-concurrency', group: 'limits', arg: 'N', help: 'downstream connections per listener and process; past it a new one is closed at once (default 10000; 0: no cap)' },
   { name: 'max-request-header-lines', group: 'limits', arg: 'N', help: 'request header lines; more get 431 (default 200)' },
   { name: 'underscore-headers', group: 'access', arg: 'reject|drop|allow', help: 'header names with "_": 400 (default), drop them, or pass them' },
   { name: 'request-timeout', group: 'limits', arg: 'DURATION', help: 'time to receive a whole request, body included; 408 past it (default 5m; 0 off)' },
@@ -336,6 +338,7 @@ function optionsFrom(one: (name: string) => string | undefined, many: (name: str
     drainDelayMs: duration('drain-delay', one('drain-delay') ?? '0s'),
     shutdownDeadlineMs: duration('shutdown-deadline', one('shutdown-deadline') ?? '30s'),
     maxConcurrentRequests: wholeNumber('max-concurrent-requests', one('max-concurrent-requests') ?? '10000'),
+    maxTcpListenerConcurrency: wholeNumber('max-tcp-listener-concurrency', one('max-tcp-listener-concurrency') ?? '10000'),
     maxRequestHeaderLines: positiveInt('max-request-header-lines', one('max-request-header-lines') ?? '200'),
     underscoreHeaders: oneOf('underscore-headers', one('underscore-headers') ?? 'reject', ['reject', 'drop', 'allow'] as const),
     requestTimeoutMs: requestTimeout(one('request-timeout'), one('read-timeout-server')),

@@ -1,8 +1,8 @@
 /**
  * The Prometheus side of skiff in one object: the registry (injectable, so that a cluster of
  * worker processes can later be aggregated), the request metrics, the route table metrics, the
- * Kubernetes source instruments, the JWT key set fetches, the process metrics and the /metrics
- * handler.
+ * Kubernetes source instruments, the JWT key set fetches, the downstream connections, the process
+ * metrics and the /metrics handler.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +11,7 @@ import { ProxyMetrics } from './proxy-metrics.js';
 import { TableMetrics } from './table-metrics.js';
 import { createKubernetesMetrics, type KubernetesMetrics } from './kubernetes-metrics.js';
 import { createJwksMetrics } from './jwks-metrics.js';
+import { createConnectionMetrics } from './connection-metrics.js';
 import { metricsHandler } from './handler.js';
 
 export interface Metrics {
@@ -28,6 +29,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const proxy = new ProxyMetrics(registry, o);
   const tables = new TableMetrics(registry, (hosts) => proxy.setRouteHosts(hosts));
   createJwksMetrics(registry);
+  createConnectionMetrics(registry);
   return {
     registry,
     proxy,

@@ -20,6 +20,7 @@ import { onClientError, rawReply } from './client-error.js';
 import { afterPendingAnswers } from './pending-answers.js';
 import { KeepAliveReaper } from './keep-alive.js';
 import { continueOnFirstRead } from './expect-continue.js';
+import { capConnections } from './connection-counts.js';
 
 export function createProxyServer(runtime: ProxyRuntime, listener: Pick<ListenerInfo, 'proto'>): http.Server {
   const o = runtime.options;
@@ -42,6 +43,8 @@ export function createProxyServer(runtime: ProxyRuntime, listener: Pick<Listener
   // One past the limit, so the validation can tell "too many" from "exactly the limit": past
   // this count Node drops lines without a word.
   server.maxHeadersCount = o.maxRequestHeaderLines + 1;
+  // An idle connection costs about 4 KiB: without a cap, enough of them exhaust memory.
+  capConnections(server, o.maxTcpListenerConcurrency);
   // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection we just closed.
   // 0 keeps idle connections open for good, as Node's keepAliveTimeout does.
   const keepAlive = o.keepAliveTimeoutMs > 0 ? new KeepAliveReaper(server, o.keepAliveTimeoutMs) : null;

@@ -56,6 +56,12 @@ export interface ProxyOptions {
   connectionsCheckingIntervalMs: number;
   /** Requests in flight per process; beyond it a fast 503. 0: no cap. */
   maxConcurrentRequests: number;
+  /**
+   * Downstream connections one listener keeps open at once (Skipper's
+   * -max-tcp-listener-concurrency); past it a new connection is closed as soon as it is
+   * accepted. 0: no cap.
+   */
+  maxTcpListenerConcurrency: number;
   /** Backend response header block size in bytes; larger → 502. */
   maxResponseHeaderBytes: number;
   /** Passive health: consecutive gateway failures that eject a load-balanced endpoint. 0: off. */
@@ -90,6 +96,7 @@ export const defaultProxyOptions: Readonly<ProxyOptions> = Object.freeze({
   requestBodyIdleTimeoutMs: 60_000,
   connectionsCheckingIntervalMs: 1_000,
   maxConcurrentRequests: 10_000,
+  maxTcpListenerConcurrency: 10_000,
   maxResponseHeaderBytes: 16_384,
   ejectAfterFailures: 5,
   ejectionMs: 30_000,

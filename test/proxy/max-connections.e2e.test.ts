@@ -1,0 +1,98 @@
+/**
+ * --max-tcp-listener-concurrency: with the cap at 5, a 6th connection is closed as soon as it is
+ * accepted, without an answer; the gauge shows 5 open and the counter 1 refused; once one of the
+ * five closes, a new connection is served again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { Registry } from 'prom-client';
+import { startSkiff, type RunningSkiff } from '../helpers/skiff.js';
+import { startRecordingBackend, sleep, statusesOf, type RecordingBackend } from '../hardening/raw.js';
+import { createConnectionMetrics } from '../../src/metrics/connection-metrics.js';
+import { downstreamConnectionCounts } from '../../src/proxy/connection-counts.js';
+import { parseCommandLine } from '../../src/cli/options.js';
+
+let backend: RecordingBackend;
+let proxy: RunningSkiff;
+
+beforeAll(async () => {
+  backend = await startRecordingBackend();
+  proxy = await startSkiff(`all: * -> "${backend.url}";`, { proxy: { maxTcpListenerConcurrency: 5 } });
+});
+
+afterAll(async () => {
+  await proxy.stop();
+  await backend.close();
+});
+
+const get = 'GET / HTTP/1.1\r\nHost: a.example\r\n\r\n';
+
+/** A keep-alive connection that has made one request, or the text it got if it was closed instead. */
+function connectAndAsk(): Promise<{ socket: net.Socket; text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(proxy.port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ socket, text, closed });
+    };
+    const timer = setTimeout(() => finish(false), 1500);
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (/\r\n\r\nok$/.test(text)) finish(false);
+    });
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    socket.on('connect', () => socket.write(get));
+  });
+}
+
+async function scrape(registry: Registry): Promise<string> {
+  return registry.metrics();
+}
+
+describe('--max-tcp-listener-concurrency', () => {
+  it('closes the connection past the cap at once, and counts it', async () => {
+    const registry = new Registry();
+    createConnectionMetrics(registry);
+    const refusedBefore = downstreamConnectionCounts().refused;
+
+    const kept = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await connectAndAsk();
+      expect(statusesOf(c.text)).toEqual([200]);
+      expect(c.closed).toBe(false);
+      kept.push(c.socket);
+    }
+    const sixth = await connectAndAsk();
+    expect(sixth.closed).toBe(true);
+    expect(sixth.text).toBe('');
+    expect(downstreamConnectionCounts().refused - refusedBefore).toBe(1);
+
+    const text = await scrape(registry);
+    expect(text).toMatch(/^skiff_downstream_connections 5$/m);
+    expect(text).toMatch(new RegExp(`^skiff_downstream_connections_refused_total ${refusedBefore + 1}$`, 'm'));
+
+    // room again once one of the five has gone
+    kept.pop()!.destroy();
+    const deadline = Date.now() + 2000;
+    while (downstreamConnectionCounts().open > 4 && Date.now() < deadline) await sleep(10);
+    const next = await connectAndAsk();
+    expect(statusesOf(next.text)).toEqual([200]);
+    expect(next.closed).toBe(false);
+    next.socket.destroy();
+    for (const s of kept) s.destroy();
+  });
+});
+
+describe('the option', () => {
+  it("keeps Skipper's name, defaults to 10000 and takes 0 for no cap", () => {
+    expect(parseCommandLine([], {}).maxTcpListenerConcurrency).toBe(10_000);
+    expect(parseCommandLine(['--max-tcp-listener-concurrency', '5'], {}).maxTcpListenerConcurrency).toBe(5);
+    expect(parseCommandLine(['--max-tcp-listener-concurrency', '0'], {}).maxTcpListenerConcurrency).toBe(0);
+    expect(() => parseCommandLine(['--max-tcp-listener-concurrency', '-1'], {})).toThrow(/max-tcp-listener-concurrency/);
+  });
+});
