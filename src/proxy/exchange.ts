@@ -32,6 +32,17 @@ function onDownstreamClose(this: DownstreamResponse): void {
   this[kExchange]?.downstreamClosed();
 }
 
+/**
+ * The client's socket went idle for the write timeout while a response waited on it. Node's
+ * server emits 'timeout' on the response and destroys the socket only when nobody listens: this
+ * listener (added only to responses that had to wait) names the reason and destroys it itself.
+ */
+function onDownstreamTimeout(this: DownstreamResponse): void {
+  const ex = this[kExchange];
+  if (ex !== undefined) ex.writeTimedOut();
+  else this.destroy();
+}
+
 export class Exchange extends ObservedContext implements Dispatcher.DispatchHandler {
   readonly res: DownstreamResponse;
   /** The concurrency slot this request holds, given back when the response is done. */
@@ -278,6 +289,14 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     if (ms <= 0 || socket === null) return;
     this.writeGuarded = true;
     socket.setTimeout(ms);
+    this.res.on('timeout', onDownstreamTimeout);
+  }
+
+  /** The client took no byte for the write timeout: cut it, which aborts the backend request. */
+  writeTimedOut(): void {
+    if (!this.done && this.failure === '') this.failure = 'write_timeout';
+    this.rt.log.debug('client did not read the response', { route: this.route.id, timeoutMs: this.rt.options.writeTimeoutMs });
+    this.res.destroy();
   }
 
   onComplete(): void {

@@ -84,8 +84,12 @@ async function backend(): Promise<Backend> {
   };
 }
 
-async function proxyTo(b: Backend): Promise<RunningSkiff> {
+/** (path, status, failure reason) of every finished request. */
+type Outcome = [string, number, string];
+
+async function proxyTo(b: Backend, outcomes: Outcome[]): Promise<RunningSkiff> {
   const s = await startSkiff(`r: * -> "${b.url}";`, {
+    observer: { finished: (r) => void outcomes.push([r.view.path, r.status, r.failure]) },
     proxy: {
       maxConnectionsPerEndpoint: pool,
       backendQueueTimeoutMs: queueMs,
@@ -150,19 +154,20 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
   while (!cond() && Date.now() < end) await sleep(10);
 }
 
-const attacks: [string, Attack, number][] = [
+const attacks: [string, Attack, number, string][] = [
   // The trickle stays under the body idle timeout: the whole-request deadline cuts it.
-  ['slow POST body', slowPost, requestMs + 2 * checkMs],
-  ['Expect: 100-continue without a body', expectNoBody, bodyIdleMs],
-  ['a large GET response never read', unreadGet, writeMs],
+  ['slow POST body', slowPost, requestMs + 2 * checkMs, '/upload'],
+  ['Expect: 100-continue without a body', expectNoBody, bodyIdleMs, '/upload'],
+  ['a large GET response never read', unreadGet, writeMs, '/big'],
 ];
 
 describe('slow clients do not hold backend connections', () => {
-  for (const [name, attack, limitMs] of attacks) {
+  for (const [name, attack, limitMs, path] of attacks) {
     it(`${name}: the victim gets a fast 503 while the pool is taken, the attackers are cut within ${limitMs} ms, then the victim gets 200`, async () => {
       const b = await backend();
       cleanups.push(() => b.close());
-      const proxy = await proxyTo(b);
+      const outcomes: Outcome[] = [];
+      const proxy = await proxyTo(b, outcomes);
       const attackers: net.Socket[] = [];
       const started = Date.now();
       for (let i = 0; i < pool; i++) attackers.push(attack(proxy.port));
@@ -176,14 +181,24 @@ describe('slow clients do not hold backend connections', () => {
       expect(during.ms).toBeGreaterThanOrEqual(queueMs - 20);
       expect(during.ms).toBeLessThan(queueMs + 1000);
 
-      // Every pooled connection the attackers held is closed by skiff within its timeout.
-      await until(() => b.closedAt.length >= pool, limitMs + 3000);
-      expect(b.closedAt.length).toBeGreaterThanOrEqual(pool);
-      const heldMs = Math.max(...b.closedAt.slice(0, pool)) - started;
+      // Every attacker is cut by skiff within its timeout (its request finishes), and with it
+      // the pooled connection it held.
+      const finished = (): number => outcomes.filter((o) => o[0] === path).length;
+      await until(() => finished() >= pool, limitMs + 3000);
+      const heldMs = Date.now() - started;
+      expect(finished()).toBe(pool);
       expect(heldMs).toBeLessThan(limitMs + 1000);
+      await until(() => b.closedAt.length >= pool, 1000);
+      expect(b.closedAt.length).toBeGreaterThanOrEqual(pool);
 
       const after = await victim(proxy.url);
       expect(after).toMatchObject({ status: 200, body: 'ok' });
+      expect(outcomes).toContainEqual(['/small', 503, 'queue']);
+      const slow = outcomes.filter((o) => o[0] === path);
+      expect(slow).toHaveLength(pool);
+      // The response had begun (200) when the client stopped reading; the uploads never got one.
+      if (path === '/big') for (const o of slow) expect(o).toEqual(['/big', 200, 'write_timeout']);
+      else for (const o of slow) expect(o[1]).not.toBe(200);
     });
   }
 });
