@@ -208,7 +208,9 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
 
   /** hot path: copies the backend's headers minus hop-by-hop fields, straight into writeHead. */
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true; // 1xx: Node already answered Expect downstream
+    // 1xx (102, 103): skipped, the client waits for the final answer. A 100 never gets here
+    // (src/backend/interim-response.ts drops it), and the client's 100 Continue is skiff's own.
+    if (statusCode < 200) return true;
     if (this.done) return false;
     this.resumeUpstream = resume;
     const res = this.res;
