@@ -21,26 +21,28 @@ export function downstreamConnectionCounts(): Readonly<DownstreamConnectionCount
 }
 
 /**
- * Caps the server's connections at `max` (0: no cap) and counts them. Node closes a connection
- * that arrives while the server has `max` open, right after accepting it: the client sees its
- * connection closed (or reset) without an answer, and a load balancer in front tries another
- * target. It emits 'drop' for each.
+ * Caps the server's open connections at `max` (0: no cap) and counts them. A connection that
+ * arrives while the server has `max` open is closed right after it was accepted: the client
+ * sees its connection closed without an answer, and a load balancer in front tries another
+ * target. Node's `server.maxConnections` would do the same in one process, but in a worker of
+ * `--workers N` a connection it refuses goes back to the primary, which hands it to a worker
+ * again at once: with every worker full, the primary and the workers spin at full CPU passing it
+ * round. So the cap is kept here, after the worker has taken the connection.
  */
 export function capConnections(server: Server, max: number): void {
-  if (max > 0) server.maxConnections = max;
-  server.on('connection', connectionOpened);
-  server.on('drop', connectionRefused);
-}
-
-function connectionOpened(socket: Socket): void {
-  counts.open++;
-  socket.once('close', connectionClosed);
-}
-
-function connectionClosed(): void {
-  counts.open--;
-}
-
-function connectionRefused(): void {
-  counts.refused++;
+  let open = 0;
+  const closed = (): void => {
+    open--;
+    counts.open--;
+  };
+  server.on('connection', (socket: Socket) => {
+    if (max > 0 && open >= max) {
+      counts.refused++;
+      socket.destroy();
+      return;
+    }
+    open++;
+    counts.open++;
+    socket.once('close', closed);
+  });
 }
