@@ -109,7 +109,8 @@ function releaseReading(socket: PipelineSocket): void {
  * one, added after it, stops the socket again while the queue is still full, in the same turn.
  */
 function keepHeld(this: PipelineSocket): void {
-  if (this[kHeld] !== true) return;
+  // Without a parser the socket is no longer HTTP's (handed to an upgrade): never stop it then.
+  if (this[kHeld] !== true || this.parser == null) return;
   this._paused = true;
   this.parser?.pause();
   this.pause();
