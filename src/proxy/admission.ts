@@ -2,6 +2,8 @@
  * The cap on requests in flight in one process. Past the cap a request is answered 503 at once
  * instead of queueing: under overload a fast refusal keeps memory flat and lets the load
  * balancer retry elsewhere, where an unbounded queue would only add latency until memory runs out.
+ * A pipelined request waiting for its turn on its connection holds a slot too (see awaitTurn in
+ * src/proxy/handler.ts), so the cap counts every request skiff holds, not only those it runs.
  */
 import type { ProxyOptions } from './options.js';
 
