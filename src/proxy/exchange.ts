@@ -175,8 +175,18 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     // Past the pool's size the request waits in undici's queue, which has no bound of its own.
     // Only then a timer: the common case allocates nothing here.
     const opts = this.rt.options;
-    if (load.n > opts.maxConnectionsPerEndpoint && opts.backendQueueTimeoutMs > 0 && this.queueTimer === null) {
-      this.queueTimer = setTimeout(onQueueTimeout, opts.backendQueueTimeoutMs, this);
+    const pool = opts.maxConnectionsPerEndpoint;
+    if (load.n > pool && opts.backendQueueTimeoutMs > 0) {
+      // A request that gave up waiting stays in undici's queue until a connection frees (and is
+      // counted until then): while slow clients hold the pool for minutes, those would pile up
+      // without end. At most as many wait as the pool has connections; the rest are refused now.
+      if (load.n > 2 * pool) {
+        load.n--;
+        this.load = null;
+        this.refuseQueued();
+        return;
+      }
+      if (this.queueTimer === null) this.queueTimer = setTimeout(onQueueTimeout, opts.backendQueueTimeoutMs, this);
     }
     if (this.upstreamStartNs === 0n) {
       this.upstreamStartNs = monotonicNs();
@@ -369,7 +379,14 @@ export class Exchange extends ObservedContext implements Dispatcher.DispatchHand
     if (this.done || this.abortUpstream !== null) return;
     this.queueGaveUp = true;
     this.pendingAbort = new BackendQueueTimeoutError(this.rt.options.backendQueueTimeoutMs);
-    this.rt.log.warn('no backend connection free', { route: this.route.id, endpoint: this.endpoint?.origin });
+    this.refuseQueued();
+  }
+
+  private refuseQueued(): void {
+    if (this.done) return;
+    // debug: under an attack this is every request to the backend; metrics and the access log
+    // count them by the reason.
+    this.rt.log.debug('no backend connection free', { route: this.route.id, endpoint: this.endpoint?.origin });
     this.failure = 'queue';
     this.status = 503;
     // A request body not yet read stays on the connection: close it rather than parse the rest.

@@ -6,8 +6,9 @@
  *
  * While the attackers hold every pooled connection, the right answer to the victim is a fast
  * 503 (reason `queue`): its request cannot reach the backend without a free connection, and
- * waiting without a limit is what the fix removes. Once the attackers are cut, the victim gets
- * its 200 again.
+ * waiting without a limit is what the fix removes. It comes after the queue timeout, or at once
+ * when as many requests already wait as the pool has connections. Once the attackers are cut,
+ * the victim gets its 200 again.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -22,9 +23,9 @@ afterEach(async () => {
 
 const pool = 4;
 const queueMs = 300;
-const bodyIdleMs = 600;
-const writeMs = 600;
-const requestMs = 2000;
+const bodyIdleMs = 1500;
+const writeMs = 1500;
+const requestMs = 2500;
 const checkMs = 100;
 
 interface Backend {
@@ -158,7 +159,9 @@ const attacks: [string, Attack, number, string][] = [
   // The trickle stays under the body idle timeout: the whole-request deadline cuts it.
   ['slow POST body', slowPost, requestMs + 2 * checkMs, '/upload'],
   ['Expect: 100-continue without a body', expectNoBody, bodyIdleMs, '/upload'],
-  ['a large GET response never read', unreadGet, writeMs, '/big'],
+  // The write timeout counts from the moment skiff's writes stall, once the socket buffers
+  // between skiff and the client are full (several MiB on loopback, some time to fill).
+  ['a large GET response never read', unreadGet, writeMs + 1500, '/big'],
 ];
 
 describe('slow clients do not hold backend connections', () => {
@@ -180,6 +183,13 @@ describe('slow clients do not hold backend connections', () => {
       expect(during.status).toBe(503);
       expect(during.ms).toBeGreaterThanOrEqual(queueMs - 20);
       expect(during.ms).toBeLessThan(queueMs + 1000);
+      // Requests that gave up stay counted until a connection frees. Three more wait their turn;
+      // past as many waiting as the pool has connections, a request is refused at once.
+      const waited = await Promise.all([1, 2, 3].map(() => victim(proxy.url)));
+      for (const w of waited) expect(w.status).toBe(503);
+      const refused = await victim(proxy.url);
+      expect(refused.status).toBe(503);
+      expect(refused.ms).toBeLessThan(queueMs / 2);
 
       // Every attacker is cut by skiff within its timeout (its request finishes), and with it
       // the pooled connection it held.
@@ -193,7 +203,7 @@ describe('slow clients do not hold backend connections', () => {
 
       const after = await victim(proxy.url);
       expect(after).toMatchObject({ status: 200, body: 'ok' });
-      expect(outcomes).toContainEqual(['/small', 503, 'queue']);
+      expect(outcomes.filter((o) => o[0] === '/small')).toEqual([...Array(5).fill(['/small', 503, 'queue']), ['/small', 200, '']]);
       const slow = outcomes.filter((o) => o[0] === path);
       expect(slow).toHaveLength(pool);
       // The response had begun (200) when the client stopped reading; the uploads never got one.
