@@ -12,7 +12,16 @@ import type { RouteDefinition } from '../../../src/eskip/index.js';
 import type { ClusterSnapshot, TranslateOptions } from '../../../src/kubernetes/translate/index.js';
 import { loadSnapshot } from './load-fixture.js';
 
-export const SKIPPER_FIXTURES = '/work/shared/skipper-golden/fixtures';
+/**
+ * Where the fixtures lie: SKIFF_SKIPPER_GOLDEN, else `shared/skipper-golden` beside the checkout
+ * (as the team's machines and CI lay it out), else the team's usual place for it.
+ */
+export const SKIPPER_FIXTURES =
+  [
+    process.env.SKIFF_SKIPPER_GOLDEN,
+    join(import.meta.dirname, '../../../../shared/skipper-golden/fixtures'),
+    '/work/shared/skipper-golden/fixtures',
+  ].find((dir): dir is string => dir !== undefined && dir !== '' && existsSync(dir)) ?? '/work/shared/skipper-golden/fixtures';
 
 export interface SkipperCase {
   readonly name: string;
