@@ -5,7 +5,19 @@
  * is process-wide and keyed by origin, like the in-flight counts, so it survives table rebuilds.
  * Balancers never leave a backend without endpoints: see src/backend/balancer.ts.
  */
-import type { ExchangeRecord, ProxyObserver } from '../proxy/observer.js';
+import type { Endpoint } from './backend.js';
+
+/**
+ * What passive health reads of a finished request. The proxy's ExchangeRecord has all of it;
+ * the backend layer names only these fields, so that it does not depend on the proxy above it.
+ */
+export interface RequestOutcome {
+  readonly endpoint: Endpoint | null;
+  /** Why skiff answered with an error itself ('dial', 'timeout', …); '' otherwise. */
+  readonly failure: string;
+  readonly status: number;
+  readonly filterState: ReadonlyMap<string, unknown> | undefined;
+}
 
 export interface HealthPolicy {
   readonly ejectAfterFailures: number;
@@ -31,7 +43,7 @@ const failureReasons = new Set(['dial', 'timeout', 'network', 'response']);
  * timed out, sent garbage, or answered ≥ 500), a success, or nothing (no backend was called, or
  * the client left first).
  */
-export function outcomeOf(record: ExchangeRecord): 'failure' | 'success' | 'none' {
+export function outcomeOf(record: RequestOutcome): 'failure' | 'success' | 'none' {
   if (record.endpoint === null) return 'none';
   const failure = record.failure;
   if (failure !== '') return failureReasons.has(failure) ? 'failure' : 'none';
@@ -130,15 +142,15 @@ export const endpointHealth = new EndpointHealth();
  * ended (the circuit breaker does). Called once, from the proxy's finished hook.
  */
 export interface OutcomeListener {
-  settle(outcome: 'failure' | 'success' | 'none', record: ExchangeRecord): void;
+  settle(outcome: 'failure' | 'success' | 'none', record: RequestOutcome): void;
 }
 
 export const outcomeKey = 'skiff.outcome';
 
 /** The observer hook that feeds passive health and outcome listeners. */
-export function outcomeObserver(policy: HealthPolicy): NonNullable<ProxyObserver['finished']> {
+export function outcomeObserver(policy: HealthPolicy): (record: RequestOutcome) => void {
   endpointHealth.maxEjectedRatio = policy.maxEjectedRatio;
-  return (record: ExchangeRecord): void => {
+  return (record: RequestOutcome): void => {
     const listener = record.filterState?.get(outcomeKey) as OutcomeListener | undefined;
     if (record.endpoint === null && listener === undefined) return;
     const outcome = outcomeOf(record);

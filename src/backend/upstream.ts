@@ -3,11 +3,20 @@
  * origin with a cap on connections and on the size of response headers.
  */
 import { Agent, buildConnector } from 'undici';
-import type { ProxyOptions } from '../proxy/options.js';
 import { registerKnownHeaderNames } from './known-header-names.js';
 import { dropUnsolicitedContinue } from './interim-response.js';
 
-export function createUpstreamAgent(options: ProxyOptions): Agent {
+/** The proxy options the client is made from (ProxyOptions has them). */
+export interface UpstreamOptions {
+  readonly connectTimeoutMs: number;
+  readonly maxConnectionsPerEndpoint: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyIdleTimeoutMs: number;
+  readonly upstreamKeepAliveMs: number;
+  readonly maxResponseHeaderBytes: number;
+}
+
+export function createUpstreamAgent(options: UpstreamOptions): Agent {
   registerKnownHeaderNames();
   // undici's own connector (what it builds from connectTimeout), plus the interim-100 guard.
   const dial = buildConnector({ timeout: options.connectTimeoutMs });
