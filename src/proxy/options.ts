@@ -81,7 +81,10 @@ export const defaultProxyOptions: Readonly<ProxyOptions> = Object.freeze({
   headersTimeoutMs: 60_000,
   bodyIdleTimeoutMs: 60_000,
   upstreamKeepAliveMs: 30_000,
-  maxConnectionsPerEndpoint: 128,
+  // Envoy's circuit-breaker default: enough that a few hundred slow clients (each holding its
+  // backend connection until the client timeouts cut it) leave room for everyone else, while a
+  // slow backend still cannot be sent an unbounded number of connections per process.
+  maxConnectionsPerEndpoint: 1024,
   backendQueueTimeoutMs: 1_000,
   writeTimeoutMs: 60_000,
   keepAliveTimeoutMs: 65_000,
