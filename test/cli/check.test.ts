@@ -3,27 +3,14 @@
  * prints one `FILE:LINE:COLUMN: message` line per problem and exits 0, 1 or 2. Most cases run the
  * command in this process; the last runs `node bin/skiff.js check` for the exit codes CI sees.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCheck } from '../../src/cli/check.js';
 import { runSkiff, skiffBuilt } from '../helpers/process.js';
+import { tempFiles } from '../helpers/temp-files.js';
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'skiff-check-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, text);
-  return path;
-}
+const temp = tempFiles('skiff-check-');
+const file = temp.file;
 
 async function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string[]; err: string }> {
   let out = '';
@@ -59,7 +46,7 @@ describe('skiff check', () => {
   it('passes a valid configuration with a one-line summary (exit 0)', async () => {
     const routes = await file('ok/routes.eskip', 'a: Path("/a") -> setPath("/b") -> "http://127.0.0.1:1";\nb: * -> <shunt>;\n');
     await file('ok/manifests/app.yaml', `${service}---\n${ingress('app', { 'zalando.org/skipper-filter': 'setRequestHeader("X-A", "1")' })}`);
-    const r = await check(['--routes-file', routes, '--ingress-dir', join(dir, 'ok/manifests')]);
+    const r = await check(['--routes-file', routes, '--ingress-dir', join(temp.dir, 'ok/manifests')]);
     // 2 from the file, the Ingress's route, and the two health-check routes
     expect(r).toEqual({ code: 0, out: ['5 routes OK'], err: '' });
   });
@@ -97,7 +84,7 @@ describe('skiff check', () => {
   });
 
   it('names the file, document, Ingress and annotation of a problem in a manifest', async () => {
-    const manifests = join(dir, 'ann');
+    const manifests = join(temp.dir, 'ann');
     await file(
       'ann/app.yaml',
       `${service}---\n${ingress('app', { 'zalando.org/skipper-filter': 'noSuchFilter("x")' })}---\n${ingress('pred', { 'zalando.org/skipper-predicate': 'Foo(' })}`,
@@ -117,7 +104,7 @@ describe('skiff check', () => {
   });
 
   it('reports a manifest that is not well-formed YAML at its line and column, and an object it cannot read', async () => {
-    const manifests = join(dir, 'yaml');
+    const manifests = join(temp.dir, 'yaml');
     await file('yaml/bad.yaml', 'kind: Service\nmetadata: {name: [broken\n');
     await file('yaml/old.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: old}\n');
     const r = await check(['--ingress-dir', manifests]);
@@ -127,7 +114,7 @@ describe('skiff check', () => {
   });
 
   it('builds each listener with its own classes, and the translation settings of the flags', async () => {
-    const manifests = join(dir, 'classes');
+    const manifests = join(temp.dir, 'classes');
     await file('classes/app.yaml', `${service}---\n${ingress('inner', { 'zalando.org/skipper-filter': 'noSuchFilter()' }, 'internal')}`);
     // served by no listener: nothing to report
     expect((await check(['--ingress-dir', manifests])).code).toBe(0);
@@ -143,7 +130,7 @@ describe('skiff check', () => {
     const routes = await file('plugin.eskip', 'a: * -> teamHeader() -> <shunt>;');
     expect((await check(['--routes-file', routes])).out[0]).toContain('unknown filter teamHeader');
     expect(await check(['--routes-file', routes, '--filter-plugin', plugin])).toMatchObject({ code: 0, out: ['1 route OK'] });
-    const missing = join(dir, 'missing.mjs');
+    const missing = join(temp.dir, 'missing.mjs');
     const r = await check(['--routes-file', routes, '--filter-plugin', missing]);
     expect(r.code).toBe(1);
     expect(r.out[0]).toMatch(new RegExp(`^${missing}: cannot read: ENOENT`));

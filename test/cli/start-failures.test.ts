@@ -3,36 +3,24 @@
  * with `FILE:LINE:COLUMN: message` on stderr instead of coming up "ready" with no routes. An empty
  * routes file is only a warning, and a file that breaks after the start keeps the last good table.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchSkiff, probe, skiffBuilt, spawnSkiff, waitFor, type SkiffProcess } from '../helpers/process.js';
+import { tempFiles } from '../helpers/temp-files.js';
 
 const built = skiffBuilt();
 if (!built) console.warn('test/cli/start-failures: skipped, dist/ is missing (run `npm run build`)');
 
 const ports = ['--address', '127.0.0.1:0', '--support-address', '127.0.0.1:0'];
-let dir = '';
+const temp = tempFiles('skiff-start-failures-');
+const file = temp.file;
 let running: SkiffProcess | undefined;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'skiff-start-failures-'));
-});
 afterEach(async () => {
   await running?.stop(5000);
   running = undefined;
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, text);
-  return path;
-}
 
 /** Runs skiff to its exit (at most 15 s); the stderr lines that are not JSON log lines. */
 async function failedStart(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; lines: string[]; listened: boolean }> {
@@ -54,7 +42,7 @@ describe.skipIf(!built)('start-up failures of the skiff process', () => {
   });
 
   it('exits 1 on a routes file that does not exist, also as the primary of several workers', async () => {
-    const missing = join(dir, 'missing.eskip');
+    const missing = join(temp.dir, 'missing.eskip');
     for (const workers of ['1', '2']) {
       const r = await failedStart(['--routes-file', missing, '--workers', workers]);
       expect(r.code, `--workers ${workers}`).toBe(1);
@@ -63,7 +51,7 @@ describe.skipIf(!built)('start-up failures of the skiff process', () => {
   });
 
   it('exits 1 on an --ingress-dir manifest that is not well-formed YAML, naming the file, line and column', async () => {
-    const manifests = join(dir, 'manifests');
+    const manifests = join(temp.dir, 'manifests');
     await file('manifests/ok.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n');
     await file('manifests/team/app.yaml', 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: app\n  annotations: {a: [b}\n');
     const r = await failedStart(['--ingress-dir', manifests]);
@@ -72,7 +60,7 @@ describe.skipIf(!built)('start-up failures of the skiff process', () => {
   });
 
   it('exits 1 on an --ingress-dir that does not exist', async () => {
-    const missing = join(dir, 'no-such-dir');
+    const missing = join(temp.dir, 'no-such-dir');
     const r = await failedStart(['--ingress-dir', missing]);
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([expect.stringMatching(new RegExp(`^${missing}: cannot read the directory: ENOENT`))]);
@@ -84,7 +72,7 @@ describe.skipIf(!built)('start-up failures of the skiff process', () => {
     const r = await failedStart(['--routes-file', routes, '--filter-plugin', plugin]);
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([`${plugin}:2:7: cannot load: SyntaxError: Unexpected token '='`]);
-    const gone = join(dir, 'gone.mjs');
+    const gone = join(temp.dir, 'gone.mjs');
     const g = await failedStart(['--routes-file', routes, '--filter-plugin', gone]);
     expect(g.code).toBe(1);
     expect(g.lines).toEqual([expect.stringMatching(new RegExp(`^${gone}: cannot read: ENOENT`))]);
