@@ -12,7 +12,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Agent } from 'undici';
 import type { FilterSpec, PredicateSpec } from './spec.js';
-import type { BackendDefinition, RouteDefinition } from './eskip/definition.js';
+import type { RouteDefinition } from './eskip/definition.js';
 import type { InvalidRoute } from './routing/route.js';
 import type { RouteTable } from './routing/table.js';
 import type { RouteSourceHandle, SourceUpdate } from './sources/source.js';
@@ -22,13 +22,9 @@ import type { ProxyRuntime } from './proxy/runtime.js';
 import type { MetricsHandler } from './support/server.js';
 import type { Logger } from './log.js';
 import { Registry } from './registry.js';
-import { builtinPredicates } from './predicates/index.js';
-import { shutdownSpec } from './predicates/shutdown.js';
-import { builtinFilters } from '../filters/index.js';
 import { setKeySetLogger } from '../filters/auth/key-set-log.js';
 import { TableBuilder } from './routing/build.js';
 import { Router } from './routing/router.js';
-import { compileBackend, EndpointCache } from './backend/compile.js';
 import { createUpstreamAgent } from './backend/upstream.js';
 import { defaultProxyOptions, type ProxyOptions } from './proxy/options.js';
 import { trustNoPeer } from './proxy/client-ip.js';
@@ -36,6 +32,7 @@ import { noopObserver } from './proxy/observer.js';
 import { closeGracefully, createProxyServer, listen } from './proxy/listener.js';
 import { createSupportServer } from './support/server.js';
 import { createLogger } from './log.js';
+import { createBuildDeps } from './build-deps.js';
 import { ListenError } from './listen-error.js';
 
 export interface ListenerConfig {
@@ -114,12 +111,12 @@ export function createSkiff(config: SkiffConfig): Skiff {
   // the JWT filters' key sets log failed fetches; filters are built without a logger of their own
   setKeySetLogger(log);
   let draining = false;
-  const predicates = new Registry<PredicateSpec>([
-    ...builtinPredicates(),
-    shutdownSpec(() => draining),
-    ...(config.predicates ?? []),
-  ]);
-  const filters = new Registry<FilterSpec>([...builtinFilters(), ...(config.filters ?? [])]);
+  const compile = createBuildDeps({
+    isDraining: () => draining,
+    ...(config.predicates !== undefined ? { predicates: config.predicates } : {}),
+    ...(config.filters !== undefined ? { filters: config.filters } : {}),
+  });
+  const { predicates, filters, endpoints } = compile;
   const options: ProxyOptions = { ...defaultProxyOptions, ...config.proxy };
   const agent: Agent = createUpstreamAgent(options);
   const shared = config.sources ?? [];
@@ -129,9 +126,6 @@ export function createSkiff(config: SkiffConfig): Skiff {
   const addresses = new Map<string, { host: string; port: number }>();
   const tunnels = new Set<Duplex>();
 
-  // The routes of one Service share its endpoints, across listeners too.
-  const endpoints = new EndpointCache();
-  const compile = { predicates, filters, compileBackend: (def: BackendDefinition) => compileBackend(def, endpoints) };
   const listeners: ListenerState[] = config.listeners.map((c) => {
     const builder = new TableBuilder(compile);
     return { config: c, builder, router: new Router(builder.build([])), updates: new Map(), invalid: [], server: null };

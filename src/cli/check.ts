@@ -17,16 +17,11 @@ import { translate } from '../kubernetes/translate/index.js';
 import type { ClusterSnapshot, SkippedObject } from '../kubernetes/translate/index.js';
 import { silentLogger } from '../log.js';
 import { loadPlugins, type LoadedPlugins } from '../plugins/load-plugins.js';
-import { builtinPredicates } from '../predicates/index.js';
-import { shutdownSpec } from '../predicates/shutdown.js';
-import { builtinFilters } from '../../filters/index.js';
-import { Registry } from '../registry.js';
-import { compileBackend, EndpointCache } from '../backend/compile.js';
 import { buildTable, type BuildDeps } from '../routing/build.js';
+import { createBuildDeps } from '../build-deps.js';
 import type { InvalidRoute } from '../routing/route.js';
 import { formatProblem, SourceError, type SourceProblem } from '../source-error.js';
 import { IngressDirWatch, type ManifestFile } from '../sources/ingress-dir.js';
-import type { FilterSpec, PredicateSpec } from '../spec.js';
 import { ManifestPlaces, type ObjectPlace, type Place } from './manifest-places.js';
 import { checkUsage } from './help.js';
 import { parseCommandLine, type CliOptions } from './options.js';
@@ -293,12 +288,9 @@ function ingressRouteOwners(snapshot: ClusterSnapshot, options: Parameters<typeo
   return owners;
 }
 
-/** The router's registries: the built-ins and the plugins' specs (see createSkiff). */
+/** The router's registries: the built-ins and the plugins' specs. */
 function buildDeps(plugins: LoadedPlugins): BuildDeps {
-  const predicates = new Registry<PredicateSpec>([...builtinPredicates(), shutdownSpec(() => false), ...plugins.predicates]);
-  const filters = new Registry<FilterSpec>([...builtinFilters(), ...plugins.filters]);
-  const endpoints = new EndpointCache();
-  return { predicates, filters, compileBackend: (def) => compileBackend(def, endpoints) };
+  return createBuildDeps({ isDraining: () => false, predicates: plugins.predicates, filters: plugins.filters });
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -236,10 +236,11 @@ export function handleRequest(
  *
  * The queue is bounded (src/proxy/pipeline.ts): a request past the bound is never served, the
  * connection closing before its turn, and is not told to the observers either (a flood would
- * make them thousands of records per read of the socket). A waiting request holds a slot of the concurrency cap from
- * its arrival, if one is free, so that the cap counts requests waiting in pipelines too; at its
- * turn it gives the slot back and takes one again as any request does, which cannot fail since
- * nothing ran in between. One that found no free slot tries again at its turn.
+ * make them thousands of records per read of the socket). A waiting request holds a slot of the
+ * concurrency cap from its arrival, if one is free, so that the cap counts requests waiting in
+ * pipelines too; at its turn it gives the slot back and takes one again as any request does,
+ * which cannot fail since nothing ran in between. One that found no free slot tries again at
+ * its turn.
  */
 function awaitTurn(rt: ProxyRuntime, listener: ListenerInfo, req: IncomingMessage, res: ServerResponse, admission: Admission | null): void {
   const socket = req.socket;
