@@ -77,7 +77,13 @@ export function createPrimary(config: SkiffConfig, options: PrimaryOptions, log:
     listening.set(w, new Set());
     w.on('message', (m: unknown) => {
       if (!isWorkerMessage(m)) return;
-      if (m.skiff === 'ready') for (const msg of latest.values()) sendTo(w, msg);
+      if (m.skiff === 'ready') {
+        // A drain sent before the worker listened for messages is lost (IPC drops messages that
+        // find no listener): one that comes up while the process stops is told again, or the
+        // process would wait the whole shutdown deadline for it.
+        if (stopping) sendTo(w, { skiff: 'drain', delayMs: drainDelayMs });
+        else for (const msg of latest.values()) sendTo(w, msg);
+      }
       else if (m.skiff === 'resend') {
         const msg = latest.get(m.listener);
         if (msg !== undefined) sendTo(w, msg);

@@ -100,6 +100,26 @@ describe.skipIf(!built)('a proxy port that is already taken', () => {
     expect(restarts(p)).toBe(0);
   }, 20_000);
 
+  it('--workers 2: exits within seconds when the second worker comes up after the process began to stop', async () => {
+    // The first worker to load the plugin goes on at once; the other waits a second, so the
+    // drain is sent while it does not listen for messages yet (IPC drops such a message).
+    const plugin = join(dir, 'second-worker-late.mjs');
+    const marker = join(dir, 'second-worker-late');
+    await writeFile(
+      plugin,
+      `import { openSync } from 'node:fs';
+if (process.env.SKIFF_CLUSTER_WORKER === '1') {
+  try { openSync(${JSON.stringify(marker)}, 'wx'); } catch { await new Promise((r) => setTimeout(r, 1000)); }
+}
+export const filters = [{ name: 'noop', create: () => ({}) }];
+`,
+    );
+    const p = launch(['--workers', '2', '--address', `127.0.0.1:${held.port}`, '--support-address', '127.0.0.1:0', '--routes-file', routesFile, '--filter-plugin', plugin]);
+    const exit = await exitWithin(p, 10_000);
+    expect(exit).toMatchObject({ code: 1, signal: null });
+    expect(p.stderr()).toContain(`skiff: listener default 127.0.0.1:${held.port}: address already in use\n`);
+  }, 15_000);
+
   it('--workers 1: exits 1 with the same message', async () => {
     const p = launch(['--workers', '1', '--address', `127.0.0.1:${held.port}`, '--support-address', '127.0.0.1:0', '--routes-file', routesFile]);
     const exit = await exitWithin(p, 10_000);
